@@ -1,0 +1,132 @@
+"""Instant feedback for the exercises.
+
+A check tries several cases (edge cases included) and stops at the first wrong one
+with a message that says what was expected, what came back and a hint. It raises
+``CheckFailed`` (an AssertionError, so nbgrader scores the cell 0) and prints one
+short line on success.
+
+This package holds that generic machinery (``compare_function``, ``expect_*``); each
+notebook's checks live in a submodule named after its topic (``helpers.checks.neuron``,
+``helpers.checks.mlp``, ...), which the notebook imports as
+``from helpers.checks import neuron as check``.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+__all__ = [
+    "CheckFailed",
+    "compare_function",
+    "expect_close",
+    "expect_at_least",
+    "expect_true",
+    "passed",
+]
+
+
+class CheckFailed(AssertionError):
+    """An exercise check found a wrong answer; the message says what and gives a hint."""
+
+
+def _short(value, limit: int = 120) -> str:
+    if isinstance(value, np.ndarray):
+        text = np.array2string(value, precision=4, threshold=12, separator=", ")
+        text = f"array(shape={value.shape}, {text})" if value.size > 12 else text
+    else:
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _fail(message: str, hint: str | None) -> None:
+    raise CheckFailed(f"{message}" + (f"\nHint: {hint}" if hint else ""))
+
+
+def passed(name: str, detail: str = "") -> None:
+    """Print the one-line success message of a check."""
+    print(f"✔ {name}: correct{(' (' + detail + ')') if detail else ''}.")
+
+
+def expect_close(got, expected, what: str, *, hint: str | None = None,
+                 rtol: float = 1e-5, atol: float = 1e-7) -> None:
+    """Fail unless ``got`` has ``expected``'s shape and values (to a tolerance).
+
+    >>> expect_close(np.array([1.0, 2.0]), [1.0, 2.0], "x")
+    >>> expect_close(np.array([1.0]), [1.0, 2.0], "x")
+    Traceback (most recent call last):
+    ...
+    helpers.checks.CheckFailed: x has shape (1,), expected shape (2,).
+    """
+    if got is None:
+        _fail(f"{what} is None: did you forget to `return` the result?", hint)
+    try:
+        got_arr = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        _fail(f"{what} should be numbers, got {_short(got)}", hint)
+    exp_arr = np.asarray(expected, dtype=float)
+    if got_arr.shape != exp_arr.shape:
+        _fail(f"{what} has shape {got_arr.shape}, expected shape {exp_arr.shape}.", hint)
+    if not np.all(np.isfinite(got_arr)) and np.all(np.isfinite(exp_arr)):
+        _fail(f"{what} contains nan or inf: {_short(got_arr)}; expected {_short(exp_arr)}.",
+              hint)
+    if not np.allclose(got_arr, exp_arr, rtol=rtol, atol=atol):
+        _fail(f"{what} is {_short(got_arr)}, expected {_short(exp_arr)}.", hint)
+
+
+def expect_at_least(value: float, target: float, what: str, *, hint: str | None = None) -> None:
+    """Fail unless ``value >= target`` (a metric that must reach a stated target).
+
+    >>> expect_at_least(0.93, 0.9, "test accuracy")
+    """
+    if value is None or not np.isfinite(value):
+        _fail(f"{what} is {value!r}, expected a number of at least {target}.", hint)
+    if value < target:
+        _fail(f"{what} is {value:.4g}, the target is at least {target:.4g}.", hint)
+
+
+def expect_true(condition: bool, message: str, *, hint: str | None = None) -> None:
+    """Fail with ``message`` unless ``condition`` holds.
+
+    >>> expect_true(1 + 1 == 2, "arithmetic is broken")
+    """
+    if not condition:
+        _fail(message, hint)
+
+
+def _describe(args: tuple) -> str:
+    return ", ".join(_short(a, 60) for a in args)
+
+
+def compare_function(student: Callable, reference: Callable, cases: Sequence,
+                     name: str, *, hints: Sequence[str | None] | None = None,
+                     rtol: float = 1e-5, atol: float = 1e-7) -> None:
+    """Call ``student`` and ``reference`` on every case and fail at the first difference.
+
+    Each case is a tuple of positional arguments (arrays are copied, so a student
+    function that changes its input in place cannot spoil the reference). ``hints[i]``
+    is shown when case ``i`` fails.
+
+    >>> compare_function(np.abs, lambda x: np.maximum(x, -x), [(np.array([-1.0, 2.0]),)], "abs")
+    ✔ abs: correct (1 cases).
+    """
+    if not callable(student):
+        _fail(f"{name} should be a function, got {_short(student)}.", None)
+    for i, case in enumerate(cases):
+        args = case if isinstance(case, tuple) else (case,)
+        hint = hints[i] if hints is not None and i < len(hints) else None
+        expected = reference(*copy.deepcopy(args))
+        call = f"{name}({_describe(args)})"
+        try:
+            got = student(*copy.deepcopy(args))
+        except NotImplementedError:
+            _fail(f"{name} is not implemented yet: replace `raise NotImplementedError()` "
+                  "with your code.", None)
+        except CheckFailed:
+            raise
+        except Exception as exc:  # the student's code raised: show it as feedback
+            _fail(f"{call} raised {type(exc).__name__}: {exc}", hint)
+        expect_close(got, expected, call, hint=hint, rtol=rtol, atol=atol)
+    passed(name, f"{len(cases)} cases")

@@ -1,0 +1,399 @@
+"""From-scratch numpy versions of what Keras does, used where the lesson is the mechanism.
+
+Each function here is checked against Keras or a numerical gradient in the tests,
+and the notebooks show the same comparison to the students.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+__all__ = [
+    "as_float_array",
+    "neuron",
+    "sigmoid",
+    "sigmoid_grad",
+    "tanh",
+    "tanh_grad",
+    "relu",
+    "relu_grad",
+    "leaky_relu",
+    "leaky_relu_grad",
+    "elu",
+    "elu_grad",
+    "maxout",
+    "maxout_grad",
+    "ACTIVATIONS",
+    "squared_error",
+    "squared_error_grad",
+    "sgd_neuron",
+    "MLP",
+    "numerical_gradient",
+]
+
+
+def as_float_array(x, name: str = "x", ndim: int | Sequence[int] | None = None) -> np.ndarray:
+    """Convert ``x`` to a float64 array, with an error that names the argument if it can't be.
+
+    >>> as_float_array([1, 2]).dtype
+    dtype('float64')
+    """
+    try:
+        arr = np.asarray(x)
+    except Exception as exc:  # ragged lists and the like
+        raise TypeError(f"{name} must be array-like of numbers: {exc}") from exc
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+        raise TypeError(f"{name} must hold numbers, got dtype {arr.dtype}")
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+        if arr.ndim not in allowed:
+            raise ValueError(
+                f"{name} must have {' or '.join(map(str, allowed))} dimension(s), "
+                f"got shape {arr.shape}"
+            )
+    return arr.astype(np.float64)
+
+
+# ------------------------------------------------------------------------------ neuron
+
+
+def neuron(x, w, b: float = 0.0) -> np.ndarray:
+    """The artificial neuron's weighted sum ``o(x) = b + sum_i x_i w_i``.
+
+    ``x`` is one input vector of shape (d,) or a batch (n, d); ``w`` has shape (d,).
+
+    >>> neuron([1.0, 2.0], [0.5, -1.0], b=1.0)
+    array(-0.5)
+    """
+    x = as_float_array(x, "x", ndim=(1, 2))
+    w = as_float_array(w, "w", ndim=1)
+    if x.shape[-1] != w.shape[0]:
+        raise ValueError(f"x has {x.shape[-1]} features but w has {w.shape[0]} weights")
+    return np.asarray(x @ w + float(b))
+
+
+# ------------------------------------------------------------------------- activations
+
+
+def sigmoid(z) -> np.ndarray:
+    """Logistic sigmoid ``1 / (1 + exp(-z))``, computed without overflow.
+
+    >>> sigmoid(np.array([0.0, 1000.0, -1000.0]))
+    array([0.5, 1. , 0. ])
+    """
+    z = as_float_array(z, "z")
+    out = np.empty_like(z)
+    pos = z >= 0
+    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
+    ez = np.exp(z[~pos])
+    out[~pos] = ez / (1.0 + ez)
+    return out
+
+
+def sigmoid_grad(z) -> np.ndarray:
+    """Derivative of the sigmoid: ``s(z) (1 - s(z))``.
+
+    >>> sigmoid_grad(np.array([0.0]))
+    array([0.25])
+    """
+    s = sigmoid(z)
+    return s * (1.0 - s)
+
+
+def tanh(z) -> np.ndarray:
+    """Hyperbolic tangent.
+
+    >>> tanh(np.array([0.0]))
+    array([0.])
+    """
+    return np.tanh(as_float_array(z, "z"))
+
+
+def tanh_grad(z) -> np.ndarray:
+    """Derivative of tanh: ``1 - tanh(z)^2``.
+
+    >>> tanh_grad(np.array([0.0]))
+    array([1.])
+    """
+    return 1.0 - np.tanh(as_float_array(z, "z")) ** 2
+
+
+def relu(z) -> np.ndarray:
+    """Rectified linear unit ``max(0, z)``.
+
+    >>> relu(np.array([-2.0, 3.0]))
+    array([0., 3.])
+    """
+    return np.maximum(as_float_array(z, "z"), 0.0)
+
+
+def relu_grad(z) -> np.ndarray:
+    """Derivative of ReLU: 1 where ``z > 0``, else 0 (Keras also uses 0 at ``z = 0``).
+
+    >>> relu_grad(np.array([-2.0, 0.0, 3.0]))
+    array([0., 0., 1.])
+    """
+    return (as_float_array(z, "z") > 0).astype(np.float64)
+
+
+def leaky_relu(z, alpha: float = 0.1) -> np.ndarray:
+    """Leaky ReLU: ``z`` for positive inputs, ``alpha * z`` otherwise.
+
+    >>> leaky_relu(np.array([-2.0, 3.0]), alpha=0.1)
+    array([-0.2,  3. ])
+    """
+    z = as_float_array(z, "z")
+    return np.where(z > 0, z, alpha * z)
+
+
+def leaky_relu_grad(z, alpha: float = 0.1) -> np.ndarray:
+    """Derivative of leaky ReLU: 1 for positive inputs, ``alpha`` otherwise.
+
+    >>> leaky_relu_grad(np.array([-2.0, 3.0]), alpha=0.1)
+    array([0.1, 1. ])
+    """
+    return np.where(as_float_array(z, "z") > 0, 1.0, alpha)
+
+
+def elu(z, alpha: float = 1.0) -> np.ndarray:
+    """Exponential linear unit: ``z`` for positive inputs, ``alpha (exp(z) - 1)`` otherwise.
+
+    >>> elu(np.array([0.0, 2.0]))
+    array([0., 2.])
+    """
+    z = as_float_array(z, "z")
+    return np.where(z > 0, z, alpha * np.expm1(np.minimum(z, 0.0)))
+
+
+def elu_grad(z, alpha: float = 1.0) -> np.ndarray:
+    """Derivative of ELU: 1 for positive inputs, ``alpha exp(z)`` otherwise.
+
+    >>> elu_grad(np.array([0.0, 2.0]))
+    array([1., 1.])
+    """
+    z = as_float_array(z, "z")
+    return np.where(z > 0, 1.0, alpha * np.exp(np.minimum(z, 0.0)))
+
+
+def maxout(z) -> np.ndarray:
+    """Maxout: the largest of ``k`` linear pieces, given along the last axis of ``z``.
+
+    A maxout unit computes ``max_j (x . w_j + b_j)``; pass the pieces
+    ``z[..., j] = x . w_j + b_j``. With the pieces ``(0, z)`` it is ReLU, with
+    ``(z, -z)`` it is ``|z|``.
+
+    >>> maxout(np.array([[0.0, -1.5], [0.0, 2.0]]))
+    array([0., 2.])
+    """
+    z = as_float_array(z, "z")
+    if z.ndim == 0 or z.shape[-1] < 1:
+        raise ValueError(f"maxout needs the pieces along the last axis, got shape {z.shape}")
+    return z.max(axis=-1)
+
+
+def maxout_grad(z) -> np.ndarray:
+    """Derivative of maxout with respect to each piece: 1 for the winning piece, else 0.
+
+    >>> maxout_grad(np.array([[0.0, -1.5], [0.0, 2.0]]))
+    array([[1., 0.],
+           [0., 1.]])
+    """
+    z = as_float_array(z, "z")
+    if z.ndim == 0 or z.shape[-1] < 1:
+        raise ValueError(f"maxout needs the pieces along the last axis, got shape {z.shape}")
+    winners = z.argmax(axis=-1)
+    return (np.arange(z.shape[-1]) == winners[..., None]).astype(np.float64)
+
+
+# Elementwise activations with their derivatives, by the names Keras uses.
+ACTIVATIONS: dict[str, tuple[Callable, Callable]] = {
+    "sigmoid": (sigmoid, sigmoid_grad),
+    "tanh": (tanh, tanh_grad),
+    "relu": (relu, relu_grad),
+    "leaky_relu": (leaky_relu, leaky_relu_grad),
+    "elu": (elu, elu_grad),
+    "linear": (lambda z: as_float_array(z, "z"), lambda z: np.ones_like(as_float_array(z, "z"))),
+}
+
+
+def _activation(name: str) -> tuple[Callable, Callable]:
+    if name not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}")
+    return ACTIVATIONS[name]
+
+
+# ------------------------------------------------------------------------- loss and SGD
+
+
+def _same_shape(y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
+    y_true = as_float_array(y_true, "y_true")
+    y_pred = as_float_array(y_pred, "y_pred")
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"y_true has shape {y_true.shape} but y_pred has shape {y_pred.shape}")
+    return y_true, y_pred
+
+
+def squared_error(y_true, y_pred) -> float:
+    """Mean squared error ``mean((y_pred - y_true)^2)``, as ``keras.losses.MeanSquaredError``.
+
+    >>> squared_error([1.0, 0.0], [0.5, 0.5])
+    0.25
+    """
+    y_true, y_pred = _same_shape(y_true, y_pred)
+    return float(np.mean((y_pred - y_true) ** 2))
+
+
+def squared_error_grad(y_true, y_pred) -> np.ndarray:
+    """Gradient of the mean squared error with respect to ``y_pred``: ``2 (y_pred - y_true) / n``.
+
+    >>> squared_error_grad([1.0, 0.0], [0.5, 0.5])
+    array([-0.5,  0.5])
+    """
+    y_true, y_pred = _same_shape(y_true, y_pred)
+    return 2.0 * (y_pred - y_true) / y_true.size
+
+
+def sgd_neuron(x, y, *, activation: str = "sigmoid", lr: float = 0.5, epochs: int = 20,
+               seed: int = 0) -> tuple[np.ndarray, float, list[tuple[np.ndarray, float, float]]]:
+    """Train one neuron with stochastic gradient descent on the squared error.
+
+    One example at a time, in a new random order every epoch:
+    ``w <- w - lr * dE/dw`` with ``E = (a(b + x.w) - y)^2``.
+    Returns the final weights, bias, and after every epoch ``(w, b, mean loss)``,
+    which the notebooks animate.
+
+    >>> x = np.array([[0.0, 0.0], [1.0, 1.0]]); y = np.array([0.0, 1.0])
+    >>> w, b, history = sgd_neuron(x, y, epochs=200, lr=1.0)
+    >>> history[-1][2] < 0.01
+    True
+    """
+    x = as_float_array(x, "x", ndim=2)
+    y = as_float_array(y, "y", ndim=1)
+    if len(x) != len(y):
+        raise ValueError(f"x has {len(x)} rows but y has {len(y)} labels")
+    f, df = _activation(activation)
+    rng = np.random.default_rng(seed)
+    w = rng.normal(0.0, 0.1, size=x.shape[1])
+    b = 0.0
+    history = []
+    for _ in range(int(epochs)):
+        for i in rng.permutation(len(x)):
+            z = b + x[i] @ w
+            delta = 2.0 * (f(z) - y[i]) * df(z)  # dE/dz by the chain rule
+            w = w - lr * delta * x[i]
+            b = b - lr * float(delta)
+        loss = float(np.mean((f(b + x @ w) - y) ** 2))
+        history.append((w.copy(), b, loss))
+    return w, b, history
+
+
+# ------------------------------------------------------------------------------- MLP
+
+
+class MLP:
+    """A fully connected network in numpy with a forward and a backward pass.
+
+    ``sizes`` lists the layer widths from input to output; hidden layers use
+    ``activation`` and the output layer ``output``. The weights are stored like
+    Keras' Dense kernels: ``weights[l]`` has shape (inputs, units).
+
+    >>> net = MLP([2, 3, 1], activation="tanh", output="sigmoid", seed=0)
+    >>> net.forward(np.zeros((4, 2))).shape
+    (4, 1)
+    """
+
+    def __init__(self, sizes: Sequence[int], activation: str = "tanh",
+                 output: str = "sigmoid", seed: int = 0) -> None:
+        if len(sizes) < 2 or any(int(s) < 1 for s in sizes):
+            raise ValueError(f"sizes must list at least two positive widths, got {list(sizes)}")
+        self.activation = _activation(activation)
+        self.output = _activation(output)
+        rng = np.random.default_rng(seed)
+        # Glorot-uniform initialisation, Keras' default for Dense layers.
+        self.weights = []
+        for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
+            limit = np.sqrt(6.0 / (n_in + n_out))
+            self.weights.append(rng.uniform(-limit, limit, size=(n_in, n_out)))
+        self.biases = [np.zeros(n_out) for n_out in sizes[1:]]
+        self._cache: list[tuple[np.ndarray, np.ndarray]] = []
+
+    @property
+    def params(self) -> list[np.ndarray]:
+        """Weights and biases interleaved, in the order Keras' ``get_weights()`` uses."""
+        return [p for pair in zip(self.weights, self.biases, strict=True) for p in pair]
+
+    def forward(self, x) -> np.ndarray:
+        """Output for a batch ``x`` of shape (n, inputs); keeps what backward needs."""
+        a = as_float_array(x, "x", ndim=2)
+        if a.shape[1] != self.weights[0].shape[0]:
+            raise ValueError(f"x has {a.shape[1]} features, the network expects "
+                             f"{self.weights[0].shape[0]}")
+        self._cache = []
+        for layer, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
+            z = a @ w + b
+            self._cache.append((a, z))
+            f = self.output[0] if layer == len(self.weights) - 1 else self.activation[0]
+            a = f(z)
+        return a
+
+    def backward(self, grad_output) -> list[np.ndarray]:
+        """Backpropagate ``dLoss/dOutput`` through the last forward pass.
+
+        Returns the gradients of the loss for ``params`` (same order and shapes): each
+        layer applies the chain rule ``dL/dz = dL/da * f'(z)``, ``dL/dW = a_in^T dL/dz``,
+        ``dL/db = sum(dL/dz)``, ``dL/da_in = dL/dz W^T``.
+        """
+        if not self._cache:
+            raise RuntimeError("call forward() before backward()")
+        grad = as_float_array(grad_output, "grad_output", ndim=2)
+        grads: list[np.ndarray] = []
+        for layer in reversed(range(len(self.weights))):
+            a_in, z = self._cache[layer]
+            df = self.output[1] if layer == len(self.weights) - 1 else self.activation[1]
+            dz = grad * df(z)
+            grads[:0] = [a_in.T @ dz, dz.sum(axis=0)]
+            grad = dz @ self.weights[layer].T
+        return grads
+
+    def loss_and_grads(self, x, y) -> tuple[float, list[np.ndarray]]:
+        """Mean squared error on ``(x, y)`` and its gradients for ``params``."""
+        out = self.forward(x)
+        y = as_float_array(y, "y").reshape(out.shape)
+        return squared_error(y, out), self.backward(squared_error_grad(y, out))
+
+    def fit(self, x, y, *, lr: float = 0.5, epochs: int = 1000) -> list[float]:
+        """Full-batch gradient descent on the squared error; returns the loss per epoch."""
+        losses = []
+        for _ in range(int(epochs)):
+            loss, grads = self.loss_and_grads(x, y)
+            for param, grad in zip(self.params, grads, strict=True):
+                param -= lr * grad  # in place: params are views of weights and biases
+            losses.append(loss)
+        return losses
+
+
+def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+    """Central-difference gradient of the scalar ``f()`` with respect to the array ``x``.
+
+    ``x`` is changed in place, one entry at a time, and restored; ``f`` reads it.
+
+    >>> w = np.array([1.0, 2.0])
+    >>> numerical_gradient(lambda: float(np.sum(w ** 2)), w).round(6)
+    array([2., 4.])
+    """
+    if not isinstance(x, np.ndarray) or not np.issubdtype(x.dtype, np.floating):
+        raise TypeError("x must be a float numpy array that f reads (it is perturbed in place)")
+    grad = np.zeros_like(x, dtype=np.float64)
+    it = np.nditer(x, flags=["multi_index"])
+    for _ in it:
+        i = it.multi_index
+        old = x[i]
+        x[i] = old + eps
+        up = f()
+        x[i] = old - eps
+        down = f()
+        x[i] = old
+        grad[i] = (up - down) / (2 * eps)
+    return grad
