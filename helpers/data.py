@@ -282,6 +282,9 @@ def load(name: str, **options) -> Dataset:
     if not entry.sources:
         return entry.build({}, **options)
     try:
+        if offline() and entry.standin is not None:
+            # COURSE_OFFLINE=1 forces the stand-in tier, even where canonical files exist.
+            raise DataError(f"{OFFLINE_ENV}=1")
         files = {s.path: fetch(s, allow_download=not offline()) for s in entry.sources}
     except DataError as exc:
         if entry.standin is None:
