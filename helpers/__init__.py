@@ -81,15 +81,14 @@ def setup(seed: int = 0) -> None:
     print("data:", data.tier_summary())
 
 
-def record(name: str, value: float | int | str) -> float | int | str:
-    """Record a key result of the notebook (an accuracy, a loss, a count) and return it.
+def record(name: str, value: float | int | str) -> None:
+    """Record a key result of the notebook (an accuracy, a loss, a count).
 
     `make run` and `make bench` collect the records into their tables; in class the
     call only prints the value.
 
     >>> record("test_accuracy", 0.912)
     recorded test_accuracy = 0.912
-    0.912
     """
     if not isinstance(name, str) or not name.isidentifier():
         raise ValueError(f"record() needs a name like 'test_accuracy', got {name!r}")
@@ -107,13 +106,12 @@ def record(name: str, value: float | int | str) -> float | int | str:
     path = os.environ.get(RECORD_FILE_ENV)
     if path:
         _write_json_atomically(Path(path), _RECORDS)
-    return value
 
 
 def recorded() -> dict[str, float | int | str]:
     """Return a copy of everything recorded so far in this kernel.
 
-    >>> _ = record("epochs", 3)
+    >>> record("epochs", 3)
     recorded epochs = 3
     >>> recorded()["epochs"]
     3

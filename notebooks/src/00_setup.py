@@ -82,7 +82,7 @@ fashion = data.load("fashion_mnist")
 print(fashion)
 print("canonical:", fashion.canonical)
 plots.image_grid(fashion.x_train[:16], fashion.y_train[:16], fashion.class_names,
-                         title=f"First training images of {fashion.name}")
+                         title=f"First training images of {fashion.name}");
 
 # %% [markdown]
 # Sixteen labelled images: if they are clothes, you have the real data; digits mean you
@@ -113,7 +113,7 @@ helpers.record("train_seconds", round(seconds, 2))
 
 # %%
 plots.decision_boundary(model, xor.x_test, xor.y_test,
-                                title="XOR: the tiny network's decision boundary")
+                                title="XOR: the tiny network's decision boundary");
 
 # %% [markdown]
 # The curved boundary separates the two diagonals of the square, which no straight line
