@@ -42,8 +42,12 @@ def setup(seed: int = 0) -> None:
     Python 3.11.7 | numpy 2.4.6 | tensorflow 2.21.0 | keras 3.15.1 (backend tensorflow)
     data: ...
     """
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+    if isinstance(seed, bool) or not hasattr(seed, "__index__"):
         raise ValueError(f"setup(seed=...) needs a non-negative int, got {seed!r}")
+    seed = int(seed.__index__())  # numpy integers are fine too
+    # numpy's legacy seeding, which set_random_seed calls, takes 32-bit seeds only.
+    if not 0 <= seed < 2**32:
+        raise ValueError(f"setup(seed=...) needs an int between 0 and 2**32 - 1, got {seed!r}")
     # Quiet TensorFlow's C++ start-up lines before it is first imported.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     random.seed(seed)
@@ -92,6 +96,8 @@ def record(name: str, value: float | int | str) -> None:
     """
     if not isinstance(name, str) or not name.isidentifier():
         raise ValueError(f"record() needs a name like 'test_accuracy', got {name!r}")
+    if callable(getattr(value, "numpy", None)) and not isinstance(value, (int, float, str)):
+        value = value.numpy()  # TensorFlow and Keras tensors have no .item()
     if hasattr(value, "item") and getattr(value, "size", 1) == 1:
         value = value.item()  # numpy and tensor scalars become plain Python numbers
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
@@ -120,9 +126,17 @@ def recorded() -> dict[str, float | int | str]:
 
 
 def _write_json_atomically(path: Path, obj: object) -> None:
+    """Write ``obj`` as JSON so that a reader sees the old file or the new one, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        "w", dir=path.parent, prefix=path.name, suffix=".tmp", delete=False
-    ) as handle:
-        json.dump(obj, handle, indent=2, sort_keys=True)
-    os.replace(handle.name, path)
+    handle = tempfile.NamedTemporaryFile(
+        "w", dir=path.parent, prefix=path.name + ".", suffix=".tmp", delete=False
+    )
+    try:
+        with handle:
+            json.dump(obj, handle, indent=2, sort_keys=True)
+        # NamedTemporaryFile creates the file 0600: other users (a teacher's CI) must read it.
+        os.chmod(handle.name, 0o644)
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise

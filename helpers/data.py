@@ -8,10 +8,13 @@ looked for, in order:
    then in every directory of ``COURSE_DATA_PATH`` (``os.pathsep``-separated),
    each file verified by SHA-256;
 2. downloaded from the canonical URL into the cache, verified by SHA-256;
-3. when neither works, or ``COURSE_OFFLINE=1``, the stand-in, with one printed line.
+3. when neither works, the stand-in, with one printed line. ``COURSE_OFFLINE=1``
+   forces this tier without looking at the network (or at files on disk) for every
+   dataset that has a stand-in.
 
-A file whose hash does not match is never used: it is deleted (where it can be) and
-named. Downloads go to a temporary file that is renamed only once verified, so an
+A file whose hash does not match is never used: it is named, and deleted when it is in
+the cache (files under ``COURSE_DATA_PATH`` belong to the user and are only ignored).
+Downloads go to a temporary file that is renamed only once verified, so an
 interrupted download leaves nothing half-written.
 
 Command line: ``python -m helpers.data list`` and ``python -m helpers.data download``.
@@ -22,6 +25,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
+import http.client
 import os
 import shutil
 import sys
@@ -206,7 +210,14 @@ def _verified(path: Path, source: Source, *, may_delete: bool) -> bool:
 
 
 def _timeout() -> float:
-    return float(os.environ.get(TIMEOUT_ENV, "15"))
+    raw = os.environ.get(TIMEOUT_ENV, "").strip() or "15"
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not seconds > 0:
+        raise ValueError(f"{TIMEOUT_ENV} must be a positive number of seconds, got {raw!r}")
+    return seconds
 
 
 def _download(source: Source, target: Path) -> None:
@@ -227,10 +238,17 @@ def _download(source: Source, target: Path) -> None:
             # accepts and never answers fails in seconds instead of hanging the class.
             with urllib.request.urlopen(source.url, timeout=_timeout()) as response:
                 total = int(response.headers.get("Content-Length") or 0) or None
+                received = 0
                 with tqdm(total=total, unit="B", unit_scale=True, desc=target.name) as bar:
                     for block in iter(lambda: response.read(1 << 16), b""):
                         handle.write(block)
+                        received += len(block)
                         bar.update(len(block))
+        # urllib returns a dropped connection as a short read, not an error: say so
+        # rather than report the truncated file as a hash mismatch.
+        if total is not None and received < total:
+            raise DataError(f"could not download {source.url} (the connection dropped after "
+                            f"{received:,} of {total:,} bytes)")
         actual = sha256_of(tmp)
         if actual != source.sha256:
             raise DataError(
@@ -238,9 +256,12 @@ def _download(source: Source, target: Path) -> None:
                 f"got {actual[:12]}...; the download was deleted"
             )
         os.replace(tmp, target)
-    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise DataError(f"no network: could not download {source.url} ({reason})") from exc
+    # HTTPException covers a server that closes before Content-Length bytes (IncompleteRead).
+    except (OSError, http.client.HTTPException) as exc:
+        reason = getattr(exc, "reason", None) or exc
+        if isinstance(exc, TimeoutError) or isinstance(reason, TimeoutError):
+            reason = f"no answer within {_timeout():g} s"
+        raise DataError(f"could not download {source.url} ({reason})") from exc
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -255,7 +276,8 @@ def fetch(source: Source, *, allow_download: bool = True) -> Path:
         return cached
     for directory in data_path():
         candidate = directory / source.path
-        if _verified(candidate, source, may_delete=os.access(candidate.parent, os.W_OK)):
+        # Never delete in COURSE_DATA_PATH: it is the user's (or a class's shared) copy.
+        if _verified(candidate, source, may_delete=False):
             return candidate
     if not allow_download or offline():
         raise DataError(f"{source.path} is not available offline")
@@ -275,10 +297,7 @@ def load(name: str, **options) -> Dataset:
     """
     if not isinstance(name, str):
         raise TypeError(f"load() needs a dataset name (str), got {type(name).__name__}")
-    key = name.strip().lower().replace("-", "_")
-    if key not in REGISTRY:
-        raise DataError(f"unknown dataset {name!r}; known datasets: {', '.join(names())}")
-    entry = REGISTRY[key]
+    entry = REGISTRY[_key(name)]
     if not entry.sources:
         return entry.build({}, **options)
     try:
@@ -289,11 +308,19 @@ def load(name: str, **options) -> Dataset:
     except DataError as exc:
         if entry.standin is None:
             raise
-        reason = "COURSE_OFFLINE=1" if offline() else str(exc)
+        reason = f"{OFFLINE_ENV}=1" if offline() else str(exc)
         dataset = entry.standin(**options)
         print(f"Using the stand-in {dataset.name!r} for {entry.name} ({reason}).")
         return dataset
     return entry.build(files, **options)
+
+
+def _key(name: str) -> str:
+    """The registry key for a user-typed name ("Fashion-MNIST" -> "fashion_mnist")."""
+    key = name.strip().lower().replace("-", "_")
+    if key not in REGISTRY:
+        raise DataError(f"unknown dataset {name!r}; known datasets: {', '.join(names())}")
+    return key
 
 
 def _split(x: np.ndarray, y: np.ndarray, test_size: float, seed: int):
@@ -324,7 +351,7 @@ def make_xor(n: int = 400, noise: float = 0.15, seed: int = 0) -> tuple[np.ndarr
     """Points around the four corners of the unit square, labelled by XOR of their corner.
 
     >>> x, y = make_xor(8, noise=0.0)
-    >>> sorted(set(zip(x[:, 0], x[:, 1], y)))[:2]
+    >>> sorted(set(zip(x[:, 0].tolist(), x[:, 1].tolist(), y.tolist())))[:2]
     [(0.0, 0.0, 0), (0.0, 1.0, 1)]
     """
     n = _positive_int(n, "n")
@@ -374,7 +401,11 @@ def _build_points(kind: str) -> Callable[..., Dataset]:
         else:  # blobs: two well separated clusters; noise is their spread
             x, y = skd.make_blobs(n, centers=[[-1.5, -1.5], [1.5, 1.5]],
                                   cluster_std=1.0 if noise is None else noise, random_state=seed)
-        return _points(kind, REGISTRY[kind].description, x, y, test_size, seed)
+        try:
+            return _points(kind, REGISTRY[kind].description, x, y, test_size, seed)
+        except ValueError as exc:  # scikit-learn's split names neither n nor the dataset
+            raise ValueError(f"cannot split n={n} points of {kind!r} into train and test sets "
+                             f"with test_size={test_size!r} ({exc}); use a larger n") from exc
 
     return build
 
@@ -396,6 +427,7 @@ def _digits(size: int = 8, seed: int = 0, test_size: float = 0.25) -> Dataset:
     """scikit-learn's 8x8 digits as uint8 images in 0..255, optionally resized."""
     from sklearn.datasets import load_digits
 
+    size = _positive_int(size, "size")
     raw = load_digits()
     images = raw.images / 16.0
     if size != 8:
@@ -429,7 +461,9 @@ def read_idx(path: Path) -> np.ndarray:
         data = handle.read()
     ndim = data[3]
     shape = tuple(int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
+    # A bytearray makes the array writable, as keras.datasets' arrays are: students
+    # normalise in place (x /= 255) and a read-only array would fail there.
+    return np.frombuffer(bytearray(data), dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
 
 
 _FASHION_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
@@ -447,11 +481,13 @@ FASHION_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
 
 
-def _subsample(x: np.ndarray, y: np.ndarray, n: int | None, seed: int):
+def _subsample(x: np.ndarray, y: np.ndarray, n: int | None, seed: int, what: str = "n"):
     """The first ``n`` of a fixed shuffle, stratified enough for teaching."""
-    if n is None or n >= len(x):
+    if n is None:
         return x, y
-    n = _positive_int(n, "n_train/n_test")
+    n = _positive_int(n, what)  # before comparing: n="ten" must say what is wrong
+    if n >= len(x):
+        return x, y
     order = np.random.default_rng(seed).permutation(len(x))[:n]
     return x[order], y[order]
 
@@ -462,8 +498,9 @@ def _build_fashion(files: dict[str, Path], n_train: int | None = None,
         return read_idx(files[f"fashion-mnist/{kind}-ubyte.gz"])
 
     x_train, y_train = _subsample(part("train-images-idx3"), part("train-labels-idx1"),
-                                  n_train, seed)
-    x_test, y_test = _subsample(part("t10k-images-idx3"), part("t10k-labels-idx1"), n_test, seed)
+                                  n_train, seed, "n_train")
+    x_test, y_test = _subsample(part("t10k-images-idx3"), part("t10k-labels-idx1"), n_test, seed,
+                                "n_test")
     return Dataset(x_train, y_train.astype("int64"), x_test, y_test.astype("int64"),
                    list(FASHION_CLASSES), "Fashion-MNIST",
                    "Zalando's Fashion-MNIST: 28x28 grey photos of clothes, 10 classes", True)
@@ -473,8 +510,8 @@ def _fashion_standin(n_train: int | None = None, n_test: int | None = None,
                      seed: int = 0) -> Dataset:
     # Digits upscaled to 28x28 keep every notebook's shapes the same on both tiers.
     ds = _digits(size=28, seed=seed)
-    x_train, y_train = _subsample(ds.x_train, ds.y_train, n_train, seed)
-    x_test, y_test = _subsample(ds.x_test, ds.y_test, n_test, seed)
+    x_train, y_train = _subsample(ds.x_train, ds.y_train, n_train, seed, "n_train")
+    x_test, y_test = _subsample(ds.x_test, ds.y_test, n_test, seed, "n_test")
     return Dataset(x_train, y_train, x_test, y_test, ds.class_names,
                    "digits (stand-in for Fashion-MNIST)",
                    "scikit-learn's 8x8 digits upscaled to 28x28, standing in for Fashion-MNIST "
@@ -512,11 +549,12 @@ def _main(argv: list[str] | None = None) -> int:
         return 0
 
     wanted = args.names or [n for n in names() if REGISTRY[n].sources]
-    unknown = [n for n in wanted if n not in REGISTRY]
+    unknown = [n for n in wanted if n.strip().lower().replace("-", "_") not in REGISTRY]
     if unknown:
         print(f"unknown dataset(s) {', '.join(unknown)}; known: {', '.join(names())}",
               file=sys.stderr)
         return 2
+    wanted = [_key(n) for n in wanted]
     failed = 0
     for name in wanted:
         for source in REGISTRY[name].sources:
@@ -534,9 +572,7 @@ def status(name: str) -> str:
     >>> status("xor")
     'generated'
     """
-    if name not in REGISTRY:
-        raise DataError(f"unknown dataset {name!r}; known datasets: {', '.join(names())}")
-    sources = REGISTRY[name].sources
+    sources = REGISTRY[_key(name)].sources
     if not sources:
         return "generated"
     places = [[cache_dir() / s.path] + [d / s.path for d in data_path()] for s in sources]

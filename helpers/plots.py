@@ -23,9 +23,16 @@ def _points_2d(x, name: str = "x") -> np.ndarray:
 def _predict_fn(model) -> Callable[[np.ndarray], np.ndarray]:
     """Accept a Keras model, a scikit-learn estimator or a plain function."""
     if hasattr(model, "predict_proba"):
-        return lambda g: model.predict_proba(g)[:, -1]
+        def proba(g: np.ndarray) -> np.ndarray:
+            p = np.asarray(model.predict_proba(g))
+            # Two classes: shade P(class 1); more: the class scores, whose argmax is shaded.
+            return p[:, 1] if p.ndim == 2 and p.shape[1] == 2 else p
+
+        return proba
     if hasattr(model, "predict") and hasattr(model, "layers"):  # Keras: quiet, batched
         return lambda g: np.asarray(model.predict(g, verbose=0, batch_size=4096))
+    if hasattr(model, "predict"):  # scikit-learn without probabilities (Perceptron, SVC)
+        return lambda g: np.asarray(model.predict(g))
     if callable(model):
         return lambda g: np.asarray(model(g))
     raise TypeError(f"model must be a Keras model, an estimator or a function, got {model!r}")
@@ -54,6 +61,9 @@ def decision_boundary(model, x, y, *, ax=None, title: str = "Decision boundary",
     scores = np.asarray(predict(grid), dtype=float)
     if scores.ndim == 2 and scores.shape[1] > 1:
         scores = scores.argmax(axis=1)
+    if scores.size != grid.shape[0]:
+        raise ValueError(f"the model maps {grid.shape[0]} points of shape (n, 2) to shape "
+                         f"{scores.shape}; expected one score per point, shape (n,) or (n, 1)")
     scores = scores.reshape(g0.shape)
     ax = ax or plt.subplots()[1]
     ax.contourf(g0, g1, scores, levels=20, cmap="RdBu_r", alpha=0.6)
@@ -75,6 +85,10 @@ def training_curves(history, metrics: Sequence[str] = ("loss",), *, title: str =
     logs = getattr(history, "history", history)
     if not isinstance(logs, dict):
         raise TypeError("history must be a keras History or a dict of lists")
+    if isinstance(metrics, str):  # training_curves(h, "accuracy") means one metric
+        metrics = (metrics,)
+    if not metrics:
+        raise ValueError("metrics must name at least one metric, e.g. ('loss',)")
     missing = [m for m in metrics if m not in logs]
     if missing:
         raise KeyError(f"history has no {missing}; it has {sorted(logs)}")
@@ -131,8 +145,10 @@ def image_grid(images, labels=None, class_names: Sequence[str] | None = None, *,
     't'
     """
     images = np.asarray(images)
-    if images.ndim not in (3, 4):
-        raise ValueError(f"images must have shape (n, h, w) or (n, h, w, c), got {images.shape}")
+    if images.ndim not in (3, 4) or len(images) == 0 or (
+            images.ndim == 4 and images.shape[-1] not in (1, 3, 4)):
+        raise ValueError("images must have shape (n, h, w) or (n, h, w, c) with n >= 1 and "
+                         f"c in 1, 3, 4, got {images.shape}")
     if labels is not None and len(labels) != len(images):
         raise ValueError(f"got {len(images)} images but {len(labels)} labels")
     n = len(images)

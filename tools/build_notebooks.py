@@ -16,6 +16,7 @@ Usage: ``python tools/build_notebooks.py`` (write) or ``--check`` (fail if stale
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 import tomllib
 from pathlib import Path
@@ -54,6 +55,7 @@ def colab_install() -> str:
         f'    _url = os.environ.get("COURSE_REPO_URL", "{default}")',
         "    subprocess.run([sys.executable, '-m', 'pip', 'install', '-q',",
         "                    f'course-helpers[colab] @ {_url}'], check=True)",
+        "    importlib.invalidate_caches()  # so that this kernel finds the new package",
     ])
 
 
@@ -85,15 +87,18 @@ def build(source: Path) -> nbformat.NotebookNode:
     seen: set[str] = set()
     for index, cell in enumerate(nb.cells):
         where = f"{source.name}, cell {index}"
+        # jupytext gives every cell a random id: derive it from the position instead, so
+        # that building twice gives the same bytes and `--check` can compare them.
+        cell.id = hashlib.sha256(f"{source.stem}:{index}".encode()).hexdigest()[:8]
         cell.source = cell.source.replace("{{colab_badge}}", badge)
         cell.source = cell.source.replace("# {{colab_install}}", install)
         spec = cell.metadata.pop("exercise", None)
         if spec is not None:
             meta = nbgrader_metadata(spec, where)
-            key = f"{meta['grade_id']}:{meta['grade']}"
-            if key in seen:
+            # nbgrader needs every grade_id unique in a notebook, whatever the cell kind.
+            if meta["grade_id"] in seen:
                 raise ValueError(f"{where}: grade_id {meta['grade_id']!r} is used twice")
-            seen.add(key)
+            seen.add(meta["grade_id"])
             if meta["solution"] and not meta["grade"] and cell.cell_type != "code":
                 raise ValueError(f"{where}: a solution cell must be code")
             cell.metadata["nbgrader"] = meta
@@ -116,7 +121,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="do not write; exit 1 if a notebook differs from its source")
     args = parser.parse_args(argv)
     stale = []
-    for source in sorted(SOURCES.glob("[0-9][0-9]_*.py")):
+    sources = sorted(SOURCES.glob("[0-9][0-9]_*.py"))
+    stems = {source.stem for source in sources}
+    # A notebook without a source would escape the check (and be edited by hand).
+    orphans = [nb.name for nb in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+               if nb.stem not in stems]
+    for source in sources:
         text = nbformat.writes(build(source)) + "\n"
         target = NOTEBOOKS / f"{source.stem}.ipynb"
         if target.exists() and target.read_text(encoding="utf-8") == text:
@@ -126,11 +136,13 @@ def main(argv: list[str] | None = None) -> int:
         else:
             target.write_text(text, encoding="utf-8")
             print(f"wrote {target.relative_to(ROOT)}")
+    if orphans:
+        print(f"no source in notebooks/src for: {', '.join(orphans)}; write the .py source "
+              "(see notebooks/AUTHORING.md) or delete the notebook", file=sys.stderr)
     if stale:
         print(f"out of date with notebooks/src: {', '.join(stale)}; run `make notebooks`",
               file=sys.stderr)
-        return 1
-    return 0
+    return 1 if stale or orphans else 0
 
 
 if __name__ == "__main__":

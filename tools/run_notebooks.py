@@ -20,7 +20,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "build"
@@ -56,8 +56,10 @@ def run_one(path: Path, *, timeout: int, html: bool) -> dict:
     except CellTimeoutError:
         status = f"timeout (a cell ran over {timeout} s)"
     except CellExecutionError as exc:
-        last_line = re.sub(r"\x1b\[[0-9;]*m", "", str(exc).strip().splitlines()[-1])
-        status = "error: " + last_line[:160]
+        lines = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip().splitlines() or ["?"]
+        status = "error: " + lines[-1][:160]
+    except DeadKernelError:  # e.g. killed for memory: a row in the table, not a crash
+        status = "error: the kernel died (out of memory?)"
     seconds = time.perf_counter() - start
     nb.cells.pop()
     out = BUILD / path.name

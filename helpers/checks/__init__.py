@@ -41,8 +41,11 @@ def _short(value, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _fail(message: str, hint: str | None) -> None:
-    raise CheckFailed(f"{message}" + (f"\nHint: {hint}" if hint else ""))
+def _fail(message: str, hint: str | None, cause: BaseException | None = None) -> None:
+    # Without a cause, "from None" spares the student "during handling of the above
+    # exception, another exception occurred" and our internals; with the student's own
+    # exception as cause, the traceback points at the line of their code that raised.
+    raise CheckFailed(f"{message}" + (f"\nHint: {hint}" if hint else "")) from cause
 
 
 def passed(name: str, detail: str = "") -> None:
@@ -72,7 +75,7 @@ def expect_close(got, expected, what: str, *, hint: str | None = None,
     if not np.all(np.isfinite(got_arr)) and np.all(np.isfinite(exp_arr)):
         _fail(f"{what} contains nan or inf: {_short(got_arr)}; expected {_short(exp_arr)}.",
               hint)
-    if not np.allclose(got_arr, exp_arr, rtol=rtol, atol=atol):
+    if not np.allclose(got_arr, exp_arr, rtol=rtol, atol=atol, equal_nan=True):
         _fail(f"{what} is {_short(got_arr)}, expected {_short(exp_arr)}.", hint)
 
 
@@ -81,10 +84,14 @@ def expect_at_least(value: float, target: float, what: str, *, hint: str | None 
 
     >>> expect_at_least(0.93, 0.9, "test accuracy")
     """
-    if value is None or not np.isfinite(value):
-        _fail(f"{what} is {value!r}, expected a number of at least {target}.", hint)
-    if value < target:
-        _fail(f"{what} is {value:.4g}, the target is at least {target:.4g}.", hint)
+    try:
+        number = None if isinstance(value, (str, bytes)) else float(value)
+    except (TypeError, ValueError):  # None, a list, an array of many values
+        number = None
+    if number is None or not np.isfinite(number):
+        _fail(f"{what} is {_short(value)}, expected a number of at least {target}.", hint)
+    if number < target:
+        _fail(f"{what} is {number:.4g}, expected at least {target:.4g}.", hint)
 
 
 def expect_true(condition: bool, message: str, *, hint: str | None = None) -> None:
@@ -127,6 +134,6 @@ def compare_function(student: Callable, reference: Callable, cases: Sequence,
         except CheckFailed:
             raise
         except Exception as exc:  # the student's code raised: show it as feedback
-            _fail(f"{call} raised {type(exc).__name__}: {exc}", hint)
+            _fail(f"{call} raised {type(exc).__name__}: {exc}", hint, cause=exc)
         expect_close(got, expected, call, hint=hint, rtol=rtol, atol=atol)
     passed(name, f"{len(cases)} cases")

@@ -1,0 +1,130 @@
+"""requirements.txt, environment.yml and pyproject.toml agree and keep Colab's own stack."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import Version
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Colab ships these; the course package must never bring (and so upgrade) them.
+COLAB_OWNED = {"tensorflow", "tensorflow-cpu", "tensorflow-gpu", "tf-nightly", "keras",
+               "tf-keras", "keras-nightly"}
+
+
+def _key(req: Requirement) -> tuple[str, str, str]:
+    return canonicalize_name(req.name), str(req.specifier), str(req.marker or "")
+
+
+def _requirements_txt() -> list[Requirement]:
+    reqs = []
+    for raw in (ROOT / "requirements.txt").read_text().splitlines():
+        line = raw.split(" #", 1)[0].strip()
+        if line and not line.startswith("#"):
+            reqs.append(Requirement(line))
+    return reqs
+
+
+def _environment_yml() -> dict:
+    return yaml.safe_load((ROOT / "environment.yml").read_text())
+
+
+def _environment_pip() -> list[Requirement]:
+    pip_sections = [d["pip"] for d in _environment_yml()["dependencies"] if isinstance(d, dict)]
+    assert len(pip_sections) == 1, "environment.yml needs exactly one pip: list"
+    return [Requirement(line) for line in pip_sections[0]]
+
+
+def _pyproject() -> dict:
+    with open(ROOT / "pyproject.toml", "rb") as handle:
+        return tomllib.load(handle)
+
+
+def test_requirements_and_environment_pin_the_same_versions():
+    txt = _requirements_txt()
+    yml = _environment_pip()
+    assert len(txt) > 10
+    assert sorted(map(_key, txt)) == sorted(map(_key, yml))
+    keys = [_key(r) for r in txt]
+    assert len(keys) == len(set(keys)), "a requirement is listed twice"
+
+
+def test_every_requirement_is_pinned_exactly():
+    for req in _requirements_txt():
+        specs = list(req.specifier)
+        assert len(specs) == 1 and specs[0].operator == "==", f"{req} is not pinned with =="
+        assert "*" not in specs[0].version, f"{req} pins a wildcard"
+        Version(specs[0].version)  # a real version
+
+
+def test_environment_python_fits_the_package():
+    env = _environment_yml()
+    assert "pip" in env["dependencies"]
+    python = [d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python=")]
+    assert len(python) == 1
+    version = python[0].split("=", 1)[1]
+    from packaging.specifiers import SpecifierSet
+
+    assert Version(version) in SpecifierSet(_pyproject()["project"]["requires-python"])
+
+
+def test_pyproject_is_the_course_helpers_package():
+    project = _pyproject()["project"]
+    assert project["name"] == "course-helpers"
+    Version(project["version"])
+    assert _pyproject()["tool"]["setuptools"]["packages"]["find"]["include"] == ["helpers*"]
+    course = _pyproject()["tool"]["course"]
+    assert course["repository"].startswith("https://github.com/") and course["branch"]
+
+
+def _package_requirements() -> list[Requirement]:
+    project = _pyproject()["project"]
+    reqs = [Requirement(r) for r in project["dependencies"]]
+    for extra in project.get("optional-dependencies", {}).values():
+        reqs += [Requirement(r) for r in extra]
+    return reqs
+
+
+def test_package_does_not_depend_on_tensorflow_or_keras():
+    names = {canonicalize_name(r.name) for r in _package_requirements()}
+    assert not names & COLAB_OWNED, f"pyproject.toml depends on {names & COLAB_OWNED}"
+    assert "colab" in _pyproject()["project"]["optional-dependencies"]
+
+
+def test_package_dependencies_are_lower_bounds_only():
+    # An upper bound or a pin would make pip replace Colab's preinstalled versions.
+    for req in _package_requirements():
+        assert all(spec.operator == ">=" for spec in req.specifier), f"{req} is not a lower bound"
+
+
+def test_pinned_environment_satisfies_the_package():
+    pinned = {canonicalize_name(r.name): Version(next(iter(r.specifier)).version)
+              for r in _requirements_txt()}
+    for req in _package_requirements():
+        name = canonicalize_name(req.name)
+        assert name in pinned, f"{req.name} is needed by the package but not pinned"
+        assert pinned[name] in req.specifier, f"{name}=={pinned[name]} does not satisfy {req}"
+
+
+def test_colab_versions_satisfy_the_package():
+    candidates = [ROOT / "colab" / "pip-freeze.txt",
+                  ROOT.parent / "shared" / "colab" / "pip-freeze.txt"]
+    freeze = next((f for f in candidates if f.exists()), None)
+    if freeze is None:
+        pytest.skip("Colab's package list (colab/pip-freeze.txt) is not present")
+    colab = {}
+    for line in freeze.read_text().splitlines():
+        if "==" in line and not line.startswith("#"):
+            name, version = line.split("==", 1)
+            colab[canonicalize_name(name)] = version.strip()
+    assert "tensorflow" in colab and "numpy" in colab
+    for req in _package_requirements():
+        name = canonicalize_name(req.name)
+        if name in colab:  # what Colab has must already be good enough: nothing upgraded
+            assert Version(colab[name]) in req.specifier, f"Colab's {name} fails {req}"
