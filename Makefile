@@ -28,16 +28,95 @@ run: $(STAMP) ## execute every notebook into build/ (ipynb + html) and print a t
 bench: $(STAMP) ## time every notebook and write build/bench.json
 	$(PY) tools/run_notebooks.py --bench build/bench.json
 
+.PHONY: assignments grade
+
+assignments: $(STAMP) ## write the student versions assignments/NN_topic.ipynb from notebooks/
+	$(PY) tools/make_assignments.py
+
+# make grade SUBMISSIONS=dir [OUT=build/grades] [CELL_TIMEOUT=600] [JOBS=1]: files are named
+# <student>__NN_topic.ipynb or <student>/NN_topic.ipynb (tools/grade.py says more).
+OUT  ?= build/grades
+JOBS ?= 1
+grade: $(STAMP) ## grade a folder of submissions into OUT/grades.csv and OUT/feedback/
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=dir [OUT=build/grades]" >&2; exit 2; }
+	$(PY) tools/grade.py "$(SUBMISSIONS)" --out "$(OUT)" --cell-timeout $(CELL_TIMEOUT) --jobs $(JOBS)
+
 test: test-unit test-notebooks ## everything CI checks
 
 test-unit: $(STAMP)
 	$(PY) -m ruff check helpers tests tools notebooks/src
 	$(PY) tools/build_notebooks.py --check
+	$(PY) tools/make_assignments.py --check
 	$(PY) -m pytest tests --doctest-modules helpers
 
 test-notebooks: $(STAMP)
 	$(PY) -m pytest -p no:cacheprovider --nbval-lax --nbval-cell-timeout=$(CELL_TIMEOUT) \
 	    notebooks/[0-9]*.ipynb
+
+# ---- Google Colab parity: make test-colab ---------------------------------------------------
+# Every notebook runs, with nbval, on both data tiers, in .venv-colab: a Python 3.13 venv with
+# Colab's versions (colab/pip-freeze.txt; colab/README.md says how to update it) as constraints.
+#  1. $(COLAB_IMAGE): what Colab has preinstalled and the course uses (requirements.txt, and the
+#     dependencies of the setup cell's install that Colab has), at Colab's versions;
+#  2. $(COLAB_STAMP): the setup cell of notebooks/00_setup.ipynb, run on a fake Colab, installs
+#     helpers and gensim from this repository's COMMITTED HEAD (git+file://...@HEAD, as Colab
+#     installs from git: commit first, uncommitted changes are not in this test) and must leave
+#     every package of step 1 untouched (tests/colab/setup_cell_on_colab.py); then the test
+#     tool Colab lacks (nbval; pytest is Colab's). Reruns reuse the venv: step 1 is redone when
+#     the freeze, requirements.txt or pyproject.toml change, step 2 also when HEAD moves.
+# Python 3.13: PYTHON313, else the first of python3.13 on PATH, pyenv's 3.13, that runs.
+COLAB_PYTHONS := python3.13 $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13)
+PYTHON313 ?= $(firstword $(foreach p,$(COLAB_PYTHONS),$(shell "$(p)" -c \
+    'import sys; assert sys.version_info[:2] == (3, 13)' >/dev/null 2>&1 && echo "$(p)")))
+COLAB_VENV        := .venv-colab
+COLAB_PY          := $(COLAB_VENV)/bin/python
+COLAB_PIP         := $(COLAB_PY) -m pip --disable-pip-version-check
+COLAB_CONSTRAINTS := $(COLAB_VENV)/constraints.txt
+COLAB_IMAGE       := $(COLAB_VENV)/.colab-image
+COLAB_HEAD        := $(COLAB_VENV)/.head
+COLAB_STAMP       := $(COLAB_VENV)/.installed
+COLAB_URL          = git+file://$(CURDIR)@$(shell git rev-parse HEAD)
+COLAB_TEST_TOOLS  := $(or $(shell grep -E '^nbval==' requirements.txt),nbval)
+COLAB_NBVAL        = $(COLAB_VENV)/bin/pytest -p no:cacheprovider --nbval-lax --nbval-current-env \
+                     --nbval-cell-timeout=$(CELL_TIMEOUT) notebooks/[0-9]*.ipynb
+
+.PHONY: test-colab colab-head-force
+
+$(COLAB_IMAGE): colab/pip-freeze.txt requirements.txt pyproject.toml tools/colab_constraints.py
+	@"$(PYTHON313)" -c 'import sys; assert sys.version_info[:2] == (3, 13)' 2>/dev/null || { \
+	    echo "make test-colab needs Python 3.13, as on Colab, and found none" \
+	    "(PYTHON313=$(PYTHON313)): neither python3.13 on PATH nor" \
+	    "~/.pyenv/versions/3.13*/bin/python3.13 runs." \
+	    "Install Python 3.13 (e.g. pyenv install 3.13), or pass PYTHON313=/path/to/python3.13." >&2; \
+	    exit 1; }
+	rm -rf $(COLAB_VENV)
+	$(PYTHON313) -m venv $(COLAB_VENV)
+	$(COLAB_PY) tools/colab_constraints.py constraints colab/pip-freeze.txt > $(COLAB_CONSTRAINTS)
+	$(COLAB_PIP) install -q -c $(COLAB_CONSTRAINTS) pip
+	$(COLAB_PIP) install -q --dry-run --report $(COLAB_VENV)/setup-cell-plan.json \
+	    -c $(COLAB_CONSTRAINTS) "course-helpers[colab] @ $(COLAB_URL)"
+	$(COLAB_PIP) install -q -c $(COLAB_CONSTRAINTS) $$($(COLAB_PY) tools/colab_constraints.py \
+	    preinstalled colab/pip-freeze.txt --requirements requirements.txt \
+	    --report $(COLAB_VENV)/setup-cell-plan.json)
+	touch $@
+
+$(COLAB_HEAD): $(COLAB_IMAGE) colab-head-force
+	@head=$$(git rev-parse HEAD) && [ "$$(cat $@ 2>/dev/null)" = "$$head" ] || echo "$$head" > $@
+
+$(COLAB_STAMP): $(COLAB_IMAGE) $(COLAB_HEAD) notebooks/00_setup.ipynb \
+                tests/colab/setup_cell_on_colab.py
+	$(COLAB_PY) tests/colab/setup_cell_on_colab.py --url "$(COLAB_URL)"
+	$(COLAB_PIP) install -q -c $(COLAB_CONSTRAINTS) $(COLAB_TEST_TOOLS)
+	touch $@
+
+test-colab: $(COLAB_STAMP) ## run every notebook on Google Colab's package versions (Python 3.13)
+	@if git status --porcelain -- helpers pyproject.toml | grep -q .; then echo "note: helpers/" \
+	    "or pyproject.toml has uncommitted changes, not in this test: like Colab, it installs" \
+	    "helpers from git, $(COLAB_URL)"; fi
+	COURSE_COLAB_ENV=1 COLAB_URL="$(COLAB_URL)" \
+	    $(COLAB_VENV)/bin/pytest -p no:cacheprovider tests/colab
+	$(COLAB_NBVAL)
+	COURSE_OFFLINE=1 $(COLAB_NBVAL)
 
 lab: $(STAMP) ## open JupyterLab on the notebooks
 	$(VENV)/bin/jupyter lab notebooks/
