@@ -31,6 +31,8 @@ __all__ = [
     "sgd_neuron",
     "MLP",
     "numerical_gradient",
+    "conv2d",
+    "max_pool2d",
 ]
 
 
@@ -46,6 +48,8 @@ def as_float_array(x, name: str = "x", ndim: int | Sequence[int] | None = None) 
         raise TypeError(f"{name} must be array-like of numbers: {exc}") from exc
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
         raise TypeError(f"{name} must hold numbers, got dtype {arr.dtype}")
+    if np.issubdtype(arr.dtype, np.complexfloating):  # astype would drop the imaginary part
+        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if arr.ndim not in allowed:
@@ -218,6 +222,15 @@ ACTIVATIONS: dict[str, tuple[Callable, Callable]] = {
 }
 
 
+def _count(value, what: str, minimum: int) -> int:
+    """An int (an integral float is fine) of at least ``minimum``, or an error naming it."""
+    ok = isinstance(value, (int, np.integer)) or (
+        isinstance(value, (float, np.floating)) and float(value).is_integer())
+    if isinstance(value, bool) or not ok or value < minimum:
+        raise ValueError(f"{what} must be an int of at least {minimum}, got {value!r}")
+    return int(value)
+
+
 def _activation(name: str) -> tuple[Callable, Callable]:
     if name not in ACTIVATIONS:
         raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}")
@@ -274,6 +287,7 @@ def sgd_neuron(x, y, *, activation: str = "sigmoid", lr: float = 0.5, epochs: in
     if len(x) != len(y):
         raise ValueError(f"x has {len(x)} rows but y has {len(y)} labels")
     f, df = _activation(activation)
+    epochs = _count(epochs, "epochs", minimum=0)
     rng = np.random.default_rng(seed)
     w = rng.normal(0.0, 0.1, size=x.shape[1])
     b = 0.0
@@ -306,8 +320,10 @@ class MLP:
 
     def __init__(self, sizes: Sequence[int], activation: str = "tanh",
                  output: str = "sigmoid", seed: int = 0) -> None:
-        if len(sizes) < 2 or any(int(s) < 1 for s in sizes):
-            raise ValueError(f"sizes must list at least two positive widths, got {list(sizes)}")
+        if len(sizes) < 2:
+            raise ValueError(f"sizes must list at least two widths (inputs, outputs), "
+                             f"got {list(sizes)}")
+        sizes = [_count(s, f"sizes[{i}]", minimum=1) for i, s in enumerate(sizes)]
         self.activation = _activation(activation)
         self.output = _activation(output)
         rng = np.random.default_rng(seed)
@@ -348,6 +364,10 @@ class MLP:
         if not self._cache:
             raise RuntimeError("call forward() before backward()")
         grad = as_float_array(grad_output, "grad_output", ndim=2)
+        expected = self._cache[-1][1].shape
+        if grad.shape != expected:  # broadcasting would give silently wrong gradients
+            raise ValueError(f"grad_output must have the output's shape {expected}, "
+                             f"got shape {grad.shape}")
         grads: list[np.ndarray] = []
         for layer in reversed(range(len(self.weights))):
             a_in, z = self._cache[layer]
@@ -360,11 +380,16 @@ class MLP:
     def loss_and_grads(self, x, y) -> tuple[float, list[np.ndarray]]:
         """Mean squared error on ``(x, y)`` and its gradients for ``params``."""
         out = self.forward(x)
-        y = as_float_array(y, "y").reshape(out.shape)
+        y = as_float_array(y, "y")
+        if y.size != out.size:
+            raise ValueError(f"y has shape {y.shape} but the network's output has shape "
+                             f"{out.shape}")
+        y = y.reshape(out.shape)
         return squared_error(y, out), self.backward(squared_error_grad(y, out))
 
     def fit(self, x, y, *, lr: float = 0.5, epochs: int = 1000) -> list[float]:
         """Full-batch gradient descent on the squared error; returns the loss per epoch."""
+        epochs = _count(epochs, "epochs", minimum=0)
         losses = []
         for _ in range(int(epochs)):
             loss, grads = self.loss_and_grads(x, y)
@@ -397,3 +422,89 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6)
         x[i] = old
         grad[i] = (up - down) / (2 * eps)
     return grad
+
+
+# ------------------------------------------------------------------------- convolution
+
+
+def _pair(value, what: str) -> tuple[int, int]:
+    """An int, or a pair (rows, columns) of ints, each at least 1, as Keras accepts them."""
+    if isinstance(value, (tuple, list)):
+        if len(value) != 2:
+            raise ValueError(f"{what} must be an int or a pair of ints, got {value!r}")
+        return _count(value[0], what, minimum=1), _count(value[1], what, minimum=1)
+    n = _count(value, what, minimum=1)
+    return n, n
+
+
+def _padding(padding) -> str:
+    if not isinstance(padding, str) or padding.lower() not in ("valid", "same"):
+        raise ValueError(f'padding must be "valid" or "same", got {padding!r}')
+    return padding.lower()
+
+
+def _same_pads(n: int, window: int, stride: int) -> tuple[int, int]:
+    """TensorFlow's "same" padding along one axis: ceil(n / stride) outputs, and when the
+    padding is odd the extra row or column goes at the end (bottom or right)."""
+    out = -(-n // stride)
+    total = max((out - 1) * stride + window - n, 0)
+    return total // 2, total - total // 2
+
+
+def _image_2d(x, name: str) -> np.ndarray:
+    arr = as_float_array(x, name)
+    if arr.ndim != 2:
+        hint = " (one channel of an (h, w, 1) image is x[..., 0])" if arr.ndim == 3 else ""
+        raise ValueError(f"{name} must be 2-D (height, width), got shape {arr.shape}{hint}")
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty, shape {arr.shape}")
+    return arr
+
+
+def _windows(x: np.ndarray, window: tuple[int, int], stride: tuple[int, int], padding: str,
+             fill: float, what: str) -> np.ndarray:
+    """Every position of a ``window`` over ``x`` as an array (out_h, out_w, *window)."""
+    if padding == "same":
+        pads = [_same_pads(n, k, s) for n, k, s in zip(x.shape, window, stride, strict=True)]
+        x = np.pad(x, pads, constant_values=fill)
+    elif window[0] > x.shape[0] or window[1] > x.shape[1]:
+        raise ValueError(f"the {what} {window} is larger than the image {x.shape}: with "
+                         f'padding="valid" it fits nowhere; use padding="same" or a smaller '
+                         f"{what}")
+    return np.lib.stride_tricks.sliding_window_view(x, window)[::stride[0], ::stride[1]]
+
+
+def conv2d(image, kernel, stride: int | tuple[int, int] = 1,
+           padding: str = "valid") -> np.ndarray:
+    """2-D cross-correlation of one image with one kernel, as ``keras.layers.Conv2D`` computes it.
+
+    Keras, like every deep learning library, does not flip the kernel:
+    ``out[r, c] = sum_ij image[r * s + i, c * s + j] * kernel[i, j]``. With
+    ``padding="valid"`` the kernel only goes where it fits, ``(n - k) // s + 1`` positions
+    per axis; ``"same"`` pads with zeros to ``ceil(n / s)`` positions, the odd padding row
+    or column at the bottom or right. ``stride`` is an int or a pair (rows, columns).
+
+    >>> conv2d([[1, 2, 3], [4, 5, 6]], [[1, 0], [0, 1]])
+    array([[6., 8.]])
+    """
+    image = _image_2d(image, "image")
+    kernel = _image_2d(kernel, "kernel")
+    windows = _windows(image, kernel.shape, _pair(stride, "stride"), _padding(padding), 0.0,
+                       "kernel")
+    return np.einsum("rcij,ij->rc", windows, kernel)
+
+
+def max_pool2d(x, size: int | tuple[int, int] = 2, stride: int | tuple[int, int] | None = None,
+               padding: str = "valid") -> np.ndarray:
+    """Max pooling of a 2-D array, as ``keras.layers.MaxPooling2D(size, stride, padding)``.
+
+    ``stride`` defaults to ``size`` (windows side by side, as in Keras). ``"same"``
+    padding gives ``ceil(n / stride)`` outputs per axis; padded cells never win the max.
+
+    >>> max_pool2d([[1, 2, 0, 0], [3, 4, 0, 5]])
+    array([[4., 5.]])
+    """
+    x = _image_2d(x, "x")
+    size = _pair(size, "size")
+    stride = size if stride is None else _pair(stride, "stride")
+    return _windows(x, size, stride, _padding(padding), -np.inf, "pooling window").max(axis=(2, 3))
