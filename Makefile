@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # Seconds a single notebook cell may take under test before it counts as hung.
 CELL_TIMEOUT ?= 600
 
-.PHONY: setup run test test-unit test-notebooks lab data bench notebooks lint clean
+.PHONY: setup run test test-unit test-notebooks lab data bench book notebooks lint clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -27,6 +27,9 @@ run: $(STAMP) ## execute every notebook into build/ (ipynb + html) and print a t
 
 bench: $(STAMP) ## time every notebook and write build/bench.json
 	$(PY) tools/run_notebooks.py --bench build/bench.json
+
+book: run ## a static HTML site of the executed notebooks in build/book (opens from disk)
+	$(PY) tools/build_book.py --source build --out build/book
 
 .PHONY: assignments grade
 

@@ -1,0 +1,64 @@
+"""make book: the site builds, has a page per notebook in lecture order, and reads offline."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def _tool():
+    spec = importlib.util.spec_from_file_location("build_book", ROOT / "tools" / "build_book.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    # The clean notebooks stand in for make run's executed copies: same pages, no outputs.
+    out = tmp_path_factory.mktemp("book") / "site"
+    index = _tool().build(ROOT / "notebooks", out)
+    assert index == out / "index.html"
+    return out
+
+
+@pytest.mark.slow
+def test_every_notebook_has_a_page_with_its_title(site):
+    for notebook in NOTEBOOKS:
+        page = site / f"{notebook.stem}.html"
+        assert page.is_file(), f"no page for {notebook.name}"
+        number = notebook.stem[:2]
+        assert re.search(rf"<h1>{number} · ", page.read_text(encoding="utf-8")), page.name
+
+
+@pytest.mark.slow
+def test_front_page_lists_the_notebooks_in_lecture_order(site):
+    assert "intro.html" in (site / "index.html").read_text(encoding="utf-8")
+    intro = (site / "intro.html").read_text(encoding="utf-8")
+    nav = intro[intro.index('class="bd-sidebar-primary'):]
+    order = [m for m in re.findall(r'href="([0-9][0-9]_[a-z0-9_]+)\.html"', nav)]
+    first_seen = list(dict.fromkeys(order))
+    assert first_seen == [p.stem for p in NOTEBOOKS]
+
+
+@pytest.mark.slow
+def test_pages_load_no_script_or_style_from_the_network(site):
+    for page in site.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        remote = re.findall(r'<(?:script|link)[^>]*(?:src|href)="(https?://[^"]+)"', text)
+        assert not remote, f"{page.name} loads {remote[:3]}"
+    assert (site / "mathjax" / "MathJax.js").is_file()
+
+
+def test_missing_executed_notebook_is_named(tmp_path):
+    shutil.copy2(NOTEBOOKS[0], tmp_path / NOTEBOOKS[0].name)
+    with pytest.raises(SystemExit, match=NOTEBOOKS[1].name):
+        _tool().build(tmp_path, tmp_path / "site")
+    assert not (tmp_path / "site").exists()
