@@ -49,6 +49,8 @@ __all__ = [
     "DataError",
     "tier_summary",
     "status",
+    "weights_path",
+    "imagenet_class_names",
 ]
 
 CACHE_ENV = "COURSE_CACHE_DIR"
@@ -281,7 +283,8 @@ def fetch(source: Source, *, allow_download: bool = True) -> Path:
             return candidate
     if not allow_download or offline():
         raise DataError(f"{source.path} is not available offline")
-    _download(source, cached)
+    # A ZipSource (defined with the audio data below) is a folder unpacked from an archive.
+    (_download_zip if isinstance(source, ZipSource) else _download)(source, cached)
     return cached
 
 
@@ -527,6 +530,517 @@ register(Entry(
     tuple(Source(f"fashion-mnist/{f}", _FASHION_URL + f, h) for f, h in _FASHION.items()),
     _fashion_standin,
 ))
+
+
+# ------------------------------------ audio: the Free Spoken Digit Dataset (notebook 06)
+
+
+@dataclass(frozen=True)
+class ZipSource(Source):
+    """A folder of files (``path``) that the canonical URL serves inside a zip archive.
+
+    ``sha256`` is the folder's combined checksum (see ``_digest``): the files are verified,
+    not the archive, which a host such as GitHub may rebuild with other bytes. Only the
+    members whose names match the glob ``members`` are kept, stored flat in ``path``.
+    """
+
+    members: str = "*"
+
+
+def _download_zip(source: ZipSource, target: Path) -> None:
+    """Download the archive, unpack the wanted members, verify them, then move them in place.
+
+    Everything happens in a temporary folder beside ``target``, removed whatever happens,
+    and the verified folder becomes ``target`` in one rename: a failure (network, a bad
+    archive, a hash mismatch) leaves nothing half-written. Raises DataError naming the URL.
+    """
+    import fnmatch
+    import zipfile
+    from pathlib import PurePosixPath
+
+    from tqdm.auto import tqdm
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{target.name}.",
+                                     suffix=".part") as scratch:
+        archive, unpacked = Path(scratch) / "archive.zip", Path(scratch) / target.name
+        try:
+            with urllib.request.urlopen(source.url, timeout=_timeout()) as response, \
+                    open(archive, "wb") as handle:
+                total = int(response.headers.get("Content-Length") or 0) or None
+                received = 0
+                with tqdm(total=total, unit="B", unit_scale=True, desc=archive.name) as bar:
+                    for block in iter(lambda: response.read(1 << 16), b""):
+                        handle.write(block)
+                        received += len(block)
+                        bar.update(len(block))
+            if total is not None and received < total:
+                raise DataError(f"could not download {source.url} (the connection dropped "
+                                f"after {received:,} of {total:,} bytes)")
+            unpacked.mkdir()
+            with zipfile.ZipFile(archive) as zipped:
+                wanted = [m for m in zipped.infolist()
+                          if not m.is_dir() and fnmatch.fnmatchcase(m.filename, source.members)]
+                if not wanted:
+                    raise DataError(f"{source.url} holds no file matching {source.members!r}")
+                for member in wanted:
+                    # Flat, by base name only: a member name cannot point outside the folder.
+                    destination = unpacked / PurePosixPath(member.filename).name
+                    if destination.exists():
+                        raise DataError(f"{source.url} holds two files named "
+                                        f"{destination.name!r} matching {source.members!r}")
+                    with zipped.open(member) as src, open(destination, "wb") as dst:
+                        shutil.copyfileobj(src, dst)
+        except zipfile.BadZipFile as exc:
+            raise DataError(f"could not unpack {source.url}: not a valid zip archive "
+                            f"({exc})") from exc
+        except (OSError, http.client.HTTPException) as exc:
+            reason = getattr(exc, "reason", None) or exc
+            if isinstance(exc, TimeoutError) or isinstance(reason, TimeoutError):
+                reason = f"no answer within {_timeout():g} s"
+            raise DataError(f"could not download {source.url} ({reason})") from exc
+        actual = _digest(unpacked, source)
+        if actual != source.sha256:
+            raise DataError(
+                f"hash mismatch for the files of {source.url} matching {source.members!r}: "
+                f"expected combined SHA-256 {source.sha256[:12]}..., got {actual[:12]}...; "
+                "the download was deleted")
+        try:
+            os.replace(unpacked, target)
+        except OSError:
+            # Another process may have put a verified copy there meanwhile; else re-raise.
+            if not _verified(target, source, may_delete=False):
+                raise
+
+
+FSDD_CLASSES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_FSDD = ZipSource(
+    "fsdd/recordings",
+    "https://github.com/Jakobovski/free-spoken-digit-dataset/archive/refs/tags/v1.0.10.zip",
+    "8f12bbbd51d141d7b73139fc9ba83cf9aaea4b7a385284e7710430761b28b673",
+    members="*/recordings/*.wav",
+)
+_AUDIO_FIELDS = (
+    "x_train and x_test are float32 clips in [-1, 1] of `length` samples (default 8,000: "
+    "1 s at 8 kHz), padded with zeros at the end or cut; y is the class index; the split "
+    "is the dataset's own (takes 0-4 of every speaker and class are the test set); extras: "
+    "sample_rate (8000), speakers (names), speaker_train and speaker_test (index into "
+    "speakers, per clip), length_train and length_test (samples before padding or cutting)"
+)
+
+
+def _audio_dataset(x: np.ndarray, y: np.ndarray, speaker: np.ndarray, take: np.ndarray,
+                   lengths: np.ndarray, classes: list[str], speakers: list[str], name: str,
+                   description: str, canonical: bool) -> Dataset:
+    from helpers.audio import SAMPLE_RATE
+
+    test = take < 5
+    extras = {"sample_rate": SAMPLE_RATE, "speakers": speakers,
+              "speaker_train": speaker[~test], "speaker_test": speaker[test],
+              "length_train": lengths[~test], "length_test": lengths[test]}
+    return Dataset(x[~test], y[~test], x[test], y[test], classes, name,
+                   f"{description}; {_AUDIO_FIELDS}", canonical, extras)
+
+
+def _build_fsdd(files: dict[str, Path], length: int = 8000) -> Dataset:
+    from helpers.audio import SAMPLE_RATE, fix_length, read_wav
+
+    length = _positive_int(length, "length")
+    folder = files[_FSDD.path]
+    records = []
+    for path in folder.glob("*.wav"):
+        digit, speaker, take = path.stem.split("_")  # verified names: digit_speaker_take.wav
+        records.append((int(digit), speaker, int(take), path))
+    records.sort()
+    speakers = sorted({speaker for _, speaker, _, _ in records})
+    x = np.zeros((len(records), length), dtype="float32")
+    lengths = np.zeros(len(records), dtype="int64")
+    for i, (_, _, _, path) in enumerate(records):
+        clip, rate = read_wav(path)
+        if rate != SAMPLE_RATE:
+            raise DataError(f"{path} has a sample rate of {rate} Hz, expected {SAMPLE_RATE}")
+        x[i], lengths[i] = fix_length(clip, length), len(clip)
+    column = list(zip(*records, strict=True))
+    return _audio_dataset(
+        x, np.array(column[0], dtype="int64"),
+        np.array([speakers.index(s) for s in column[1]], dtype="int64"),
+        np.array(column[2], dtype="int64"), lengths, list(FSDD_CLASSES), speakers,
+        "Free Spoken Digit Dataset",
+        "the Free Spoken Digit Dataset v1.0.10: 3,000 recordings of the spoken digits 0-9 by "
+        "6 speakers, 50 takes each, 8 kHz mono", True)
+
+
+def _fsdd_standin(length: int = 8000) -> Dataset:
+    from helpers.audio import SOUND_CLASSES, VOICES, make_sounds
+
+    length = _positive_int(length, "length")
+    sounds = make_sounds(seed=0, length=length)
+    return _audio_dataset(
+        sounds.x, sounds.y, sounds.voice, sounds.take, sounds.end, list(SOUND_CLASSES),
+        list(VOICES), "synthetic sounds (stand-in for the Free Spoken Digit Dataset)",
+        "3,000 synthetic sounds generated by helpers.audio.make_sounds, standing in for the "
+        "Free Spoken Digit Dataset offline: 10 classes (tones, chirps, vibrato, tremolo, "
+        "chords, beeps, buzz, noise bursts, clicks) by 6 voices (pitch, brightness, noise), "
+        "50 takes each, 8 kHz", False)
+
+
+register(Entry(
+    "fsdd",
+    "the Free Spoken Digit Dataset v1.0.10: 3,000 recordings (8 kHz) of the digits 0-9 "
+    f"spoken by 6 speakers, 50 takes each; {_AUDIO_FIELDS}",
+    "CC BY-SA 4.0",
+    "Jackson et al., Free Spoken Digit Dataset, https://github.com/Jakobovski/"
+    "free-spoken-digit-dataset (v1.0.10)",
+    _build_fsdd,
+    (_FSDD,),
+    _fsdd_standin,
+))
+
+
+# ---------------------------- text: sentence polarity of Pang and Lee (notebooks 07, 08)
+
+
+# The Cornell tarball is the canonical file: fetch() verifies it like any other, and the
+# two sentence files are read out of it in memory (1.2 MB), so nothing is ever unpacked
+# on disk and there is no half-extracted state to clean up after a failure.
+_POLARITY = Source(
+    "rt-polarity/rt-polaritydata.tar.gz",
+    "https://www.cs.cornell.edu/people/pabo/movie-review-data/rt-polaritydata.tar.gz",
+    "a05befe52aafda71d458d188a1c54506a998b1308613ba76bbda2e5029409ce9",
+)
+_POLARITY_MEMBERS = {  # label -> (member of the tarball, its SHA-256 from the MANIFEST)
+    0: ("rt-polaritydata/rt-polarity.neg",
+        "4af43bf489620b498a0852c5a8c6a535155dec7985fdfea782b8f7756b957ccc"),
+    1: ("rt-polaritydata/rt-polarity.pos",
+        "d79ef14009bbf87cd6be21f91c3ea1a3cbcb73b34dfb4231aef7bbcd7677abc4"),
+}
+POLARITY_CLASSES = ["negative", "positive"]
+_POLARITY_FIELDS = (
+    "x_train and x_test are 1-D object arrays of str, one lower-cased, tokenised sentence each; "
+    "y is 0 (negative) or 1 (positive); a fixed stratified split (test_size of each class, "
+    "scikit-learn's train_test_split with random_state 0), then n_train / n_test sentences "
+    "drawn with seed"
+)
+
+
+def decode_polarity(data: bytes) -> list[str]:
+    """The sentences of a Pang and Lee file: one a line, Windows-1252 bytes, stripped.
+
+    Windows-1252 is Latin-1 plus the curly quotes, dashes and ellipses the reviews use at
+    0x80-0x9F; read as Latin-1 those become control characters, and 0x85 would even split
+    a sentence in two under ``str.splitlines``.
+
+    >>> decode_polarity(b"am\\xe9lie \\x85 a delight . \\nsimplistic , silly and tedious . \\n")
+    ['amélie … a delight .', 'simplistic , silly and tedious .']
+    """
+    return [line.strip() for line in data.decode("cp1252").split("\n") if line.strip()]
+
+
+def _polarity_dataset(negative: list[str], positive: list[str], name: str, description: str,
+                      canonical: bool, test_size: float, n_train: int | None,
+                      n_test: int | None, seed: int) -> Dataset:
+    if isinstance(test_size, bool) or not isinstance(test_size, (float, int)) \
+            or not 0 < test_size < 1:
+        raise ValueError(f"test_size must be a fraction between 0 and 1, got {test_size!r}")
+    # Object arrays of str, not numpy's fixed-width "<U": Keras' fit and predict refuse
+    # "<U" arrays (a TextVectorization inside a model needs them as strings).
+    x = np.array(negative + positive, dtype=object)
+    y = np.r_[np.zeros(len(negative)), np.ones(len(positive))].astype("int64")
+    try:
+        # random_state 0, not seed: every notebook and every run sees the same test set.
+        x_train, x_test, y_train, y_test = _split(x, y, test_size, 0)
+    except ValueError as exc:
+        raise ValueError(f"cannot split {len(x)} sentences with test_size={test_size!r} "
+                         f"({exc})") from exc
+    x_train, y_train = _subsample(x_train, y_train, n_train, seed, "n_train")
+    x_test, y_test = _subsample(x_test, y_test, n_test, seed, "n_test")
+    return Dataset(x_train, y_train, x_test, y_test, list(POLARITY_CLASSES), name,
+                   f"{description}; {_POLARITY_FIELDS}", canonical,
+                   {"test_size": test_size})
+
+
+def _build_polarity(files: dict[str, Path], n_train: int | None = None,
+                    n_test: int | None = None, seed: int = 0,
+                    test_size: float = 0.1) -> Dataset:
+    import tarfile
+
+    sentences = {}
+    with tarfile.open(files[_POLARITY.path], "r:gz") as archive:
+        for label, (member, sha256) in _POLARITY_MEMBERS.items():
+            raw = archive.extractfile(member).read()
+            if hashlib.sha256(raw).hexdigest() != sha256:
+                raise DataError(f"{member} in {files[_POLARITY.path]} does not match its "
+                                f"SHA-256 {sha256[:12]}...")
+            sentences[label] = decode_polarity(raw)
+    n = len(sentences[0]) + len(sentences[1])
+    return _polarity_dataset(
+        sentences[0], sentences[1], "sentence polarity (MR)",
+        f"the sentence polarity dataset v1.0 of Pang and Lee (2005), 'MR': {n:,} snippets of "
+        "Rotten Tomatoes reviews, half from 'fresh' (positive) and half from 'rotten' "
+        "(negative) reviews", True, test_size, n_train, n_test, seed)
+
+
+def _polarity_standin(n_train: int | None = None, n_test: int | None = None, seed: int = 0,
+                      test_size: float = 0.25) -> Dataset:
+    # gensim's tests ship 200 real MR sentences (100 per class, the same bytes as the
+    # Cornell files); a quarter is held out, since a tenth would be 20 sentences.
+    negative, positive = [], []
+    for line in decode_polarity(gensim_test_file("pang_lee_polarity.cor").read_bytes()):
+        label, sentence = line.split(" ", 1)
+        (positive if label == "__label__pos" else negative).append(sentence.strip())
+    return _polarity_dataset(
+        negative, positive, "200 MR sentences (stand-in for sentence polarity)",
+        "the 200 sentences of Pang and Lee's sentence polarity data (100 negative, 100 "
+        "positive) shipped with gensim's tests, standing in for the 10,662 of the full "
+        "dataset offline", False, test_size, n_train, n_test, seed)
+
+
+register(Entry(
+    "sentence_polarity",
+    "sentence polarity v1.0 (Pang and Lee 2005, 'MR'): 10,662 movie-review sentences, "
+    f"half positive, half negative; {_POLARITY_FIELDS} (default test_size 0.1; 0.25 for the "
+    "stand-in, gensim's 200 MR test sentences)",
+    "no explicit license; distributed by Cornell for research use (cite Pang and Lee 2005)",
+    "Pang and Lee (2005), Seeing stars: exploiting class relationships for sentiment "
+    "categorization with respect to rating scales, ACL",
+    _build_polarity,
+    (_POLARITY,),
+    _polarity_standin,
+))
+
+
+# ------------------------------------------ corpora: Tiny Shakespeare (notebooks 08, 09)
+
+
+_SHAKESPEARE = Source(
+    "corpora/tinyshakespeare/input.txt",
+    "https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt",
+    "86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed",
+)
+_TEXT_FIELDS = (
+    "x_train and x_test are 1-element object arrays holding one str each: the first "
+    "(1 - test_size) of the text and the rest (default 90/10, cut at a character); "
+    "extras['text'] is the whole text, extras['split_at'] the index of the cut, "
+    "extras['chars'] its sorted distinct characters; no labels (y_train, y_test empty, "
+    "class_names [])"
+)
+
+
+def _text_dataset(text: str, name: str, description: str, canonical: bool,
+                  n_chars: int | None, test_size: float) -> Dataset:
+    """A character corpus cut in two: train first, test last (no shuffling of text)."""
+    if n_chars is not None:
+        text = text[:_positive_int(n_chars, "n_chars")]
+    if isinstance(test_size, bool) or not isinstance(test_size, (float, int)) \
+            or not 0 < test_size < 1:
+        raise ValueError(f"test_size must be a fraction between 0 and 1, got {test_size!r}")
+    cut = int(round(len(text) * (1 - test_size)))
+    if not 0 < cut < len(text):
+        raise ValueError(f"cannot cut {len(text):,} characters into a train and a test part "
+                         f"with test_size={test_size!r}; use a larger n_chars")
+    no_labels = np.zeros(0, dtype="int64")
+    return Dataset(
+        np.array([text[:cut]], dtype=object), no_labels, np.array([text[cut:]], dtype=object),
+        no_labels.copy(), [], name, f"{description}; {_TEXT_FIELDS}", canonical,
+        {"text": text, "split_at": cut, "chars": sorted(set(text))},
+    )
+
+
+def _build_shakespeare(files: dict[str, Path], n_chars: int | None = None,
+                       test_size: float = 0.1) -> Dataset:
+    text = files[_SHAKESPEARE.path].read_text(encoding="utf-8")
+    return _text_dataset(text, "Tiny Shakespeare",
+                         f"Tiny Shakespeare (Karpathy's char-rnn): {len(text):,} characters of "
+                         "Shakespeare's plays, speaker names and lines", True, n_chars, test_size)
+
+
+def gensim_test_file(name: str) -> Path:
+    """The path of a file of gensim's test data (shipped inside the package; no network).
+
+    Found without importing gensim, which takes seconds.
+
+    >>> gensim_test_file("lee_background.cor").name
+    'lee_background.cor'
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec("gensim")
+    if spec is None or not spec.submodule_search_locations:
+        raise DataError(f"gensim's test file {name!r} needs gensim: pip install gensim")
+    path = Path(next(iter(spec.submodule_search_locations))) / "test" / "test_data" / name
+    if not path.is_file():
+        raise DataError(f"gensim's test data has no file {name!r} (looked for {path})")
+    return path
+
+
+def _shakespeare_standin(n_chars: int | None = None, test_size: float = 0.1) -> Dataset:
+    # No public-domain prose of any size ships with the course's packages; the Lee corpus
+    # (300 ABC news articles, one a line) is the largest real English text there is.
+    text = gensim_test_file("lee_background.cor").read_text(encoding="utf-8")
+    return _text_dataset(text, "Lee news corpus (stand-in for Tiny Shakespeare)",
+                         f"the Lee background corpus shipped with gensim's tests: {len(text):,} "
+                         "characters of English news articles (ABC, Lee et al. 2005), one "
+                         "article a line, standing in for Tiny Shakespeare offline", False,
+                         n_chars, test_size)
+
+
+register(Entry(
+    "tinyshakespeare",
+    "Tiny Shakespeare: 1.1 MB of Shakespeare's plays as one text (character-level models, "
+    f"word2vec); {_TEXT_FIELDS}",
+    "text in the public domain; the char-rnn repository is MIT",
+    "Karpathy (2015), char-rnn, https://github.com/karpathy/char-rnn",
+    _build_shakespeare,
+    (_SHAKESPEARE,),
+    _shakespeare_standin,
+))
+
+
+# -------------------------------------- corpora: text8 and word-level text (notebook 09)
+
+
+# The zip (31,344,016 bytes) holds one member, "text8": 100,000,000 bytes of lower-case
+# letters and single spaces, SHA-256 6e890197040d37d85beb962ae1f041ff1d9a9ca8d20c7d99c850
+# 27eebf51dca7. Both hashes are the ones that independent projects publish for this URL.
+_TEXT8 = Source(
+    "corpora/text8/text8.zip",
+    "https://mattmahoney.net/dc/text8.zip",
+    "a6640522afe85d1963ad56c05b0ede0a0c000dddc9671758a6cc09b7a38e5232",
+)
+
+
+def _build_text8(files: dict[str, Path], n_chars: int | None = None,
+                 test_size: float = 0.1) -> Dataset:
+    import zipfile
+
+    limit = -1 if n_chars is None else _positive_int(n_chars, "n_chars")
+    # Streamed out of the zip: the first few million characters are read and inflated,
+    # not the whole 100 MB.
+    with zipfile.ZipFile(files[_TEXT8.path]) as archive, archive.open("text8") as member:
+        text = member.read(limit).decode("ascii")
+    if n_chars is not None and len(text) == n_chars and " " in text.strip():
+        text = text[:text.rstrip().rfind(" ")]  # no half word at the cut
+    words = f"{text.count(' '):,} words"  # text8 puts exactly one space before every word
+    return _text_dataset(
+        text, "text8" if n_chars is None else f"text8 (first {words})",
+        f"text8 (Mahoney 2006): the first 10^8 bytes of an English Wikipedia dump, cleaned to "
+        f"lower-case words a-z and single spaces, one line; here {len(text):,} characters, "
+        f"{words}", True, None, test_size)
+
+
+def _text8_standin(n_chars: int | None = None, test_size: float = 0.1) -> Dataset:
+    # Without text8 (31 MB to download), the course's own canonical corpus, which
+    # COURSE_DATA_PATH holds for classes offline; and offline that corpus's stand-in.
+    return load("tinyshakespeare", n_chars=n_chars, test_size=test_size)
+
+
+register(Entry(
+    "text8",
+    "text8: 100 MB of cleaned English Wikipedia text (17 million words, lower case, one "
+    f"line), the classic word2vec corpus; n_chars reads only its beginning; {_TEXT_FIELDS}",
+    "Wikipedia text, CC BY-SA 3.0 and GFDL (Wikipedia contributors); cleaning script by "
+    "Matt Mahoney",
+    "Mahoney (2006), About the Test Data, https://mattmahoney.net/dc/textdata.html",
+    _build_text8,
+    (_TEXT8,),
+    _text8_standin,
+))
+
+
+# --------------- pretrained models: MobileNet and the course backbone (notebooks 04, 05)
+
+_KERAS_MOBILENET_URL = "https://storage.googleapis.com/tensorflow/keras-applications/mobilenet/"
+# Where an installed copy of helpers without its assets (pip from git) finds the course's
+# own files; the repository named in pyproject.toml's [tool.course] (a test checks it).
+_COURSE_FILES_URL = "https://raw.githubusercontent.com/applied-dl-keras/course/main/"
+ASSETS = Path(__file__).resolve().parent / "assets"
+
+WEIGHTS: dict[str, Source] = {
+    # What keras.applications.MobileNet(alpha=0.25, include_top=False) downloads: ImageNet
+    # weights of MobileNet v1, width 0.25, 224x224, without the classifier (Apache 2.0).
+    # SHA-256 as in Keras' WEIGHTS_HASHES table and the course MANIFEST.
+    "mobilenet_0.25": Source(
+        "keras-models/mobilenet_2_5_224_tf_no_top.h5",
+        _KERAS_MOBILENET_URL + "mobilenet_2_5_224_tf_no_top.h5",
+        "dbdb03ee2a22fd895301636cd328b234bb3a9952358f436d82f46b81e0d5b0bf"),
+    # The same network with its 1000-class ImageNet classifier; not in the course's offline
+    # data, so it is had only online (SHA-256 from the same WEIGHTS_HASHES table).
+    "mobilenet_0.25_imagenet": Source(
+        "keras-models/mobilenet_2_5_224_tf.h5",
+        _KERAS_MOBILENET_URL + "mobilenet_2_5_224_tf.h5",
+        "98d047950e59f478af63681720906940efc8ce8cecb95bce5c7b47394f8bd63d"),
+    # The course's small CNN pretrained on Fashion-MNIST (python -m helpers.pretrain), shipped
+    # in helpers/assets; course_backbone.json there records how it was made. A rebuild
+    # changes this hash: copy the new one from that record.
+    "course_backbone": Source(
+        "course-models/course_backbone.keras",
+        _COURSE_FILES_URL + "helpers/assets/course_backbone.keras",
+        "b933f3686bdae2106bbaadda86cb853152ffdcfc35503a4eac0853d6f8ace0ff"),
+}
+# Files that ship inside the package, looked at before the cache and COURSE_DATA_PATH.
+_PACKAGED = {"course_backbone": ASSETS / "course_backbone.keras"}
+_IMAGENET_CLASS_INDEX = ("https://storage.googleapis.com/download.tensorflow.org/data/"
+                         "imagenet_class_index.json")
+
+
+def weights_path(name: str) -> Path:
+    """A verified local copy of the pretrained weights ``name`` (a key of ``WEIGHTS``).
+
+    Looks in the package's own assets (the course backbone), then in the cache and
+    ``COURSE_DATA_PATH``, then downloads from the canonical URL, each file checked by its
+    SHA-256. Raises DataError naming the file and what to do when none can be had.
+
+    >>> weights_path("course_backbone").name
+    'course_backbone.keras'
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"weights_path() needs a name (str), got {type(name).__name__}")
+    key = name.strip().lower()
+    if key not in WEIGHTS:
+        raise DataError(f"unknown weights {name!r}; known weights: {', '.join(sorted(WEIGHTS))}")
+    source = WEIGHTS[key]
+    packaged = _PACKAGED.get(key)
+    if packaged is not None and _verified(packaged, source, may_delete=False):
+        return packaged
+    try:
+        return fetch(source)
+    except DataError as exc:
+        raise DataError(
+            f"no verified copy of the {key} weights ({exc}); put {source.path} in a folder of "
+            f"{PATH_ENV}, or go online (and unset {OFFLINE_ENV}) to download {source.url}"
+        ) from exc
+
+
+def imagenet_class_names() -> list[str]:
+    """The 1,000 ImageNet class names, in the order of Keras' ImageNet classifiers.
+
+    Keras downloads its class index on first use (and checks its MD5); the download gets
+    ``COURSE_DOWNLOAD_TIMEOUT`` seconds. Raises DataError offline.
+
+    >>> imagenet_class_names()[281]  # doctest: +SKIP
+    'tabby'
+    """
+    if offline():
+        raise DataError(f"the ImageNet class names are not available offline ({OFFLINE_ENV}=1)")
+    import json
+    import socket
+
+    import keras
+
+    # Keras' download has no time-out of its own: a dead network would hang the notebook.
+    previous = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(_timeout())
+    try:
+        path = keras.utils.get_file("imagenet_class_index.json", _IMAGENET_CLASS_INDEX,
+                                    cache_subdir="models",
+                                    file_hash="c2c37ea517e94d9795004a39431a14cb")
+        with open(path, encoding="utf-8") as handle:
+            index = json.load(handle)
+        return [index[str(i)][1] for i in range(len(index))]
+    except Exception as exc:  # Keras raises a bare Exception for a failed download
+        raise DataError(f"could not get {_IMAGENET_CLASS_INDEX} ({exc})") from exc
+    finally:
+        socket.setdefaulttimeout(previous)
 
 
 # ------------------------------------------------------------------------- command line

@@ -33,6 +33,9 @@ __all__ = [
     "numerical_gradient",
     "conv2d",
     "max_pool2d",
+    "gru_cell",
+    "temperature_softmax",
+    "cosine_similarity",
 ]
 
 
@@ -508,3 +511,149 @@ def max_pool2d(x, size: int | tuple[int, int] = 2, stride: int | tuple[int, int]
     size = _pair(size, "size")
     stride = size if stride is None else _pair(stride, "stride")
     return _windows(x, size, stride, _padding(padding), -np.inf, "pooling window").max(axis=(2, 3))
+
+
+# ---------------------------------------------------------------------- recurrent cells
+
+
+def _step_inputs(x_t, h_prev, kernel, recurrent_kernel, gates: int, layer: str):
+    """Validated float arrays for one recurrent step, and the number of units.
+
+    Keras stores a recurrent layer's weights as ``kernel`` (input_dim, gates * units) and
+    ``recurrent_kernel`` (units, gates * units); ``x_t`` is (input_dim,) or
+    (batch, input_dim) and ``h_prev`` is (units,) or (batch, units), both with or without
+    the batch axis.
+    """
+    kernel = as_float_array(kernel, "kernel", ndim=2)
+    recurrent_kernel = as_float_array(recurrent_kernel, "recurrent_kernel", ndim=2)
+    if kernel.shape[1] == 0 or kernel.shape[1] % gates:
+        raise ValueError(f"kernel must have shape (input_dim, {gates} * units) as {layer} "
+                         f"stores it, got {kernel.shape}")
+    units = kernel.shape[1] // gates
+    if recurrent_kernel.shape != (units, gates * units):
+        raise ValueError(f"recurrent_kernel must have shape (units, {gates} * units) = "
+                         f"{(units, gates * units)} for a kernel of shape {kernel.shape}, "
+                         f"got {recurrent_kernel.shape}")
+    x_t = as_float_array(x_t, "x_t", ndim=(1, 2))
+    h_prev = as_float_array(h_prev, "h_prev", ndim=(1, 2))
+    if x_t.shape[-1] != kernel.shape[0]:
+        raise ValueError(f"x_t has {x_t.shape[-1]} features but the kernel expects "
+                         f"{kernel.shape[0]} (x_t shape {x_t.shape}, kernel {kernel.shape})")
+    if h_prev.shape[-1] != units:
+        raise ValueError(f"h_prev has {h_prev.shape[-1]} units but the weights have {units} "
+                         f"(h_prev shape {h_prev.shape})")
+    if x_t.ndim != h_prev.ndim or x_t.shape[:-1] != h_prev.shape[:-1]:
+        raise ValueError(f"x_t {x_t.shape} and h_prev {h_prev.shape} must both be one step "
+                         "(1-D) or both a batch (2-D) of the same size")
+    return x_t, h_prev, kernel, recurrent_kernel, units
+
+
+def gru_cell(x_t, h_prev, kernel, recurrent_kernel, bias,
+             reset_after: bool = True) -> np.ndarray:
+    """One step of ``keras.layers.GRU``, in numpy, with the weights in Keras' own layout.
+
+    The gates come in Keras' order z (update), r (reset), h (candidate) along the last
+    axis of ``kernel`` (input_dim, 3 * units) and ``recurrent_kernel`` (units, 3 * units)::
+
+        z  = sigmoid(x W_z + h_prev U_z + b_z)
+        r  = sigmoid(x W_r + h_prev U_r + b_r)
+        hh = tanh(x W_h + r * (h_prev U_h + b'_h))     # reset_after=True (Keras' default)
+        hh = tanh(x W_h + (r * h_prev) U_h + b_h)      # reset_after=False (Cho et al. 2014)
+        h  = z * h_prev + (1 - z) * hh
+
+    With ``reset_after=True`` the bias has shape (2, 3 * units): an input bias (row 0) and
+    a recurrent bias (row 1, the ``b'`` of every gate, added to ``h_prev U``); with
+    ``reset_after=False`` it has shape (3 * units,). ``bias=None`` is a layer built with
+    ``use_bias=False``. ``x_t`` (input_dim,) and ``h_prev`` (units,) may also be batches
+    (batch, input_dim) and (batch, units); the result has ``h_prev``'s shape.
+
+    >>> units = 2
+    >>> kernel, recurrent = np.zeros((1, 3 * units)), np.zeros((units, 3 * units))
+    >>> gru_cell([1.0], [0.5, -0.5], kernel, recurrent, np.zeros((2, 3 * units)))
+    array([ 0.25, -0.25])
+    """
+    x_t, h_prev, kernel, recurrent_kernel, units = _step_inputs(
+        x_t, h_prev, kernel, recurrent_kernel, 3, "keras.layers.GRU")
+    if not isinstance(reset_after, (bool, np.bool_)):
+        raise TypeError(f"reset_after must be True or False, got {reset_after!r}")
+    want = (2, 3 * units) if reset_after else (3 * units,)
+    if bias is None:
+        bias = np.zeros(want)
+    bias = as_float_array(bias, "bias")
+    if bias.shape != want:
+        other = "False" if reset_after else "True"
+        raise ValueError(
+            f"with reset_after={bool(reset_after)} the bias must have shape {want}, got "
+            f"{bias.shape}" + (f" (that is the shape for reset_after={other})"
+                               if bias.shape == ((3 * units,) if reset_after else (2, 3 * units))
+                               else ""))
+    input_bias, recurrent_bias = (bias[0], bias[1]) if reset_after else (bias, np.zeros(want))
+    x_z, x_r, x_h = np.split(x_t @ kernel + input_bias, 3, axis=-1)
+    u_z, u_r, u_h = np.split(recurrent_kernel, 3, axis=-1)
+    b_z, b_r, b_h = np.split(recurrent_bias, 3)
+    z = sigmoid(x_z + h_prev @ u_z + b_z)
+    r = sigmoid(x_r + h_prev @ u_r + b_r)
+    if reset_after:
+        candidate = np.tanh(x_h + r * (h_prev @ u_h + b_h))
+    else:
+        candidate = np.tanh(x_h + (r * h_prev) @ u_h)
+    return z * h_prev + (1.0 - z) * candidate
+
+
+def temperature_softmax(logits, temperature: float = 1.0) -> np.ndarray:
+    """Probabilities ``p_i = exp(l_i / T) / sum_j exp(l_j / T)`` along the last axis.
+
+    ``T < 1`` sharpens the distribution towards the largest logit (``T -> 0``: always the
+    most likely choice), ``T > 1`` flattens it towards uniform. Computed without overflow
+    (the largest logit is subtracted first), for one vector of logits or a batch.
+
+    >>> temperature_softmax([0.0, np.log(3.0)]).round(3)
+    array([0.25, 0.75])
+    >>> temperature_softmax([0.0, np.log(3.0)], temperature=0.5).round(3)
+    array([0.1, 0.9])
+    """
+    logits = as_float_array(logits, "logits")
+    if logits.ndim == 0 or logits.shape[-1] == 0:
+        raise ValueError(f"logits must have at least one value along the last axis, "
+                         f"got shape {logits.shape}")
+    if isinstance(temperature, bool) or not isinstance(temperature, (int, float, np.number)) \
+            or not np.isfinite(temperature) or temperature <= 0:
+        raise ValueError(f"temperature must be a positive number, got {temperature!r}")
+    scaled = logits / float(temperature)
+    scaled = scaled - scaled.max(axis=-1, keepdims=True)
+    weights = np.exp(scaled)
+    return weights / weights.sum(axis=-1, keepdims=True)
+
+
+# ------------------------------------------------------------------------ word vectors
+
+
+def cosine_similarity(a, b) -> float:
+    """Cosine of the angle between two vectors: ``a . b / (|a| |b|)``, between -1 and 1.
+
+    1 means the same direction, 0 orthogonal, -1 opposite; the lengths do not matter.
+    Both vectors must be 1-D, of the same length and not zero (a zero vector has no
+    direction). This is what ``gensim``'s ``KeyedVectors.similarity`` computes.
+
+    >>> cosine_similarity([1.0, 0.0], [1.0, 1.0])
+    0.7071067811865475
+    >>> round(cosine_similarity([1.0, 2.0], [-2.0, -4.0]), 12)
+    -1.0
+    """
+    a = as_float_array(a, "a", ndim=1)
+    b = as_float_array(b, "b", ndim=1)
+    if a.shape != b.shape:
+        raise ValueError(f"a and b must have the same length, got shapes {a.shape} and "
+                         f"{b.shape}")
+    if a.size == 0:
+        raise ValueError("a and b are empty: a cosine similarity needs at least one dimension")
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+        raise ValueError("a and b must be finite (no nan or inf)")
+    for name, v in (("a", a), ("b", b)):
+        if not v.any():
+            raise ValueError(f"{name} is the zero vector, which has no direction: its cosine "
+                             "similarity with any vector is undefined")
+    # Scaling each vector by its largest entry first changes no angle, and keeps the
+    # squares in the norms from overflowing (1e200) or vanishing (1e-200).
+    a, b = a / np.abs(a).max(), b / np.abs(b).max()
+    return float(np.clip(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)), -1.0, 1.0))

@@ -128,3 +128,35 @@ def test_colab_versions_satisfy_the_package():
         name = canonicalize_name(req.name)
         if name in colab:  # what Colab has must already be good enough: nothing upgraded
             assert Version(colab[name]) in req.specifier, f"Colab's {name} fails {req}"
+
+
+def test_course_file_url_follows_the_one_repository_setting():
+    """helpers.data downloads course files from the repository that [tool.course] names."""
+    from helpers import data
+
+    course = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["course"]
+    repo = course["repository"].removeprefix("https://github.com/")
+    assert data._COURSE_FILES_URL == (
+        f"https://raw.githubusercontent.com/{repo}/{course['branch']}/")
+
+
+def test_wheel_ships_the_course_backbone(tmp_path):
+    """Colab installs helpers with pip: the packaged backbone must be in the wheel."""
+    import shutil
+    import subprocess
+    import sys
+    import zipfile
+
+    # Build from a copy: setuptools writes build/ beside the sources, and build/ is the course's.
+    source = tmp_path / "src"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    shutil.copytree(ROOT / "helpers", source / "helpers",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                    "-q", "-w", str(tmp_path), str(source)], check=True)
+    (wheel,) = tmp_path.glob("*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "helpers/assets/course_backbone.keras" in names
+    assert "helpers/assets/course_backbone.json" in names
