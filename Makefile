@@ -6,6 +6,10 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 # Seconds a single notebook cell may take under test before it counts as hung.
 CELL_TIMEOUT ?= 600
+# Notebooks executed at a time under test (pytest-xdist; each notebook's cells stay in order
+# in one worker): most cells keep one core busy, so two share a 2-core machine well.
+NB_JOBS ?= 2
+NB_PARALLEL = $(if $(filter-out 0 1,$(NB_JOBS)),-n $(NB_JOBS) --dist loadfile)
 
 .PHONY: setup run test test-unit test-notebooks lab data bench book notebooks lint clean
 
@@ -53,8 +57,8 @@ test-unit: $(STAMP)
 	$(PY) -m pytest tests --doctest-modules helpers
 
 test-notebooks: $(STAMP)
-	$(PY) -m pytest -p no:cacheprovider --nbval-lax --nbval-cell-timeout=$(CELL_TIMEOUT) \
-	    notebooks/[0-9]*.ipynb
+	$(PY) -m pytest -p no:cacheprovider $(NB_PARALLEL) --nbval-lax \
+	    --nbval-cell-timeout=$(CELL_TIMEOUT) notebooks/[0-9]*.ipynb
 
 # ---- Google Colab parity: make test-colab ---------------------------------------------------
 # Every notebook runs, with nbval, on both data tiers, in .venv-colab: a Python 3.13 venv with
@@ -79,8 +83,9 @@ COLAB_IMAGE       := $(COLAB_VENV)/.colab-image
 COLAB_HEAD        := $(COLAB_VENV)/.head
 COLAB_STAMP       := $(COLAB_VENV)/.installed
 COLAB_URL          = git+file://$(CURDIR)@$(shell git rev-parse HEAD)
-COLAB_TEST_TOOLS  := $(or $(shell grep -E '^nbval==' requirements.txt),nbval)
-COLAB_NBVAL        = $(COLAB_VENV)/bin/pytest -p no:cacheprovider --nbval-lax --nbval-current-env \
+COLAB_TEST_TOOLS  := $(or $(shell grep -E '^(nbval|pytest-xdist)==' requirements.txt),nbval pytest-xdist)
+COLAB_NBVAL        = $(COLAB_VENV)/bin/pytest -p no:cacheprovider $(NB_PARALLEL) --nbval-lax \
+                     --nbval-current-env \
                      --nbval-cell-timeout=$(CELL_TIMEOUT) notebooks/[0-9]*.ipynb
 
 .PHONY: test-colab colab-head-force
