@@ -171,3 +171,46 @@ def test_expect_true_and_passed(capsys):
         expect_true(False, "no hint")
     passed("sigmoid", "5 cases")
     assert capsys.readouterr().out == "✔ sigmoid: correct (5 cases).\n"
+
+
+def test_call_student_turns_every_failure_into_feedback():
+    from helpers.checks import call_student
+
+    assert call_student(lambda x: x + 1, (1,), "inc") == 2
+    with pytest.raises(CheckFailed, match="inc should be a function, got 3"):
+        call_student(3, (1,), "inc")
+
+    def blank(x):
+        raise NotImplementedError()
+
+    with pytest.raises(CheckFailed, match="inc is not implemented yet"):
+        call_student(blank, (1,), "inc")
+    with pytest.raises(CheckFailed, match=r"inc\(x=1\) raised KeyError.*\nHint: look up"):
+        call_student(lambda x: {}[x], (1,), "inc", "inc(x=1)", "look up")
+
+    def nested(x):  # a check the student calls inside their code fails as itself
+        raise CheckFailed("inner")
+
+    with pytest.raises(CheckFailed, match="^inner$"):
+        call_student(nested, (1,), "inc")
+
+
+@pytest.mark.parametrize("got, message", [
+    (None, "returned None: did you forget to `return` the size"),
+    (True, "returned True, expected the number 3"),
+    ("3", "returned '3', expected the number 3"),
+    (4, r"is 4, expected 3.\nHint: four is wrong"),
+    (3.0, "returned the float 3.0; a size is an int"),
+])
+def test_expect_count_names_the_mistake(got, message):
+    from helpers.checks import expect_count
+
+    with pytest.raises(CheckFailed, match=message):
+        expect_count(got, 3, "f()", "size", hint=lambda wrong: f"{'four' if wrong == 4 else '?'}"
+                     " is wrong")
+
+
+def test_expect_count_accepts_numpy_ints():
+    from helpers.checks import expect_count
+
+    expect_count(np.int64(3), 3, "f()", "size")

@@ -20,10 +20,13 @@ import numpy as np
 
 __all__ = [
     "CheckFailed",
+    "call_student",
     "compare_function",
     "expect_close",
+    "expect_count",
     "expect_at_least",
     "expect_true",
+    "not_implemented",
     "passed",
 ]
 
@@ -107,6 +110,71 @@ def _describe(args: tuple) -> str:
     return ", ".join(_short(a, 60) for a in args)
 
 
+def expect_count(got, expected: int, call: str, noun: str, *,
+                 hint: str | Callable[[object], str | None] | None = None,
+                 float_hint: str | None = None) -> None:
+    """Fail unless ``got`` is the whole number ``expected`` (a size, a count), as an int.
+
+    ``noun`` names the quantity in the messages; ``hint`` (a string, or a function of the
+    wrong number that explains it) is shown when the number is wrong, ``float_hint`` when
+    it is right but a float.
+
+    >>> expect_count(3, 3, "size(5, 3)", "size")
+    >>> expect_count(3.0, 3, "size(5, 3)", "size")
+    Traceback (most recent call last):
+    ...
+    helpers.checks.CheckFailed: size(5, 3) returned the float 3.0; a size is an int (3).
+    """
+    if got is None:
+        _fail(f"{call} returned None: did you forget to `return` the {noun}?", None)
+    if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.number)):
+        _fail(f"{call} returned {_short(got)}, expected the number {expected}.", None)
+    if got != expected:
+        _fail(f"{call} is {got!r}, expected {expected}.", hint(got) if callable(hint) else hint)
+    if isinstance(got, (float, np.floating)):
+        _fail(f"{call} returned the float {got!r}; a {noun} is an int ({expected}).", float_hint)
+
+
+def not_implemented(name: str) -> None:
+    """Fail with the message a student sees while an exercise still raises NotImplementedError.
+
+    >>> try:
+    ...     not_implemented("my_relu")
+    ... except CheckFailed as failure:
+    ...     print(failure)
+    my_relu is not implemented yet: replace `raise NotImplementedError()` with your code.
+    """
+    _fail(f"{name} is not implemented yet: replace `raise NotImplementedError()` "
+          "with your code.", None)
+
+
+def call_student(student: Callable, args: tuple, name: str, call: str | None = None,
+                 hint: str | None = None):
+    """``student(*args)``, or a CheckFailed that says how the student's code failed.
+
+    ``name`` names the exercise's function in the messages, ``call`` the call itself
+    (default: ``name(args...)``); ``hint`` is shown when the student's code raises.
+
+    >>> call_student(abs, (-2,), "my_abs")
+    2
+    >>> call_student(lambda x: 1 / x, (0,), "inverse")
+    Traceback (most recent call last):
+    ...
+    helpers.checks.CheckFailed: inverse(0) raised ZeroDivisionError: division by zero
+    """
+    if not callable(student):
+        _fail(f"{name} should be a function, got {_short(student)}.", None)
+    try:
+        return student(*args)
+    except NotImplementedError:
+        not_implemented(name)
+    except CheckFailed:
+        raise
+    except Exception as exc:  # the student's code raised: show it as feedback
+        call = call if call is not None else f"{name}({_describe(args)})"
+        _fail(f"{call} raised {type(exc).__name__}: {exc}", hint, cause=exc)
+
+
 def compare_function(student: Callable, reference: Callable, cases: Sequence,
                      name: str, *, hints: Sequence[str | None] | None = None,
                      rtol: float = 1e-5, atol: float = 1e-7) -> None:
@@ -126,14 +194,6 @@ def compare_function(student: Callable, reference: Callable, cases: Sequence,
         hint = hints[i] if hints is not None and i < len(hints) else None
         expected = reference(*copy.deepcopy(args))
         call = f"{name}({_describe(args)})"
-        try:
-            got = student(*copy.deepcopy(args))
-        except NotImplementedError:
-            _fail(f"{name} is not implemented yet: replace `raise NotImplementedError()` "
-                  "with your code.", None)
-        except CheckFailed:
-            raise
-        except Exception as exc:  # the student's code raised: show it as feedback
-            _fail(f"{call} raised {type(exc).__name__}: {exc}", hint, cause=exc)
+        got = call_student(student, copy.deepcopy(args), name, call, hint)
         expect_close(got, expected, call, hint=hint, rtol=rtol, atol=atol)
     passed(name, f"{len(cases)} cases")

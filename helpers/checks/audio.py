@@ -18,24 +18,14 @@ from collections.abc import Callable
 import numpy as np
 
 from helpers import audio
-from helpers.checks import CheckFailed, _fail, _short, expect_close, passed
+from helpers.checks import _fail, _short, call_student, expect_close, passed
 
 __all__ = ["frame_signal", "mel_scale", "spectral_centroid"]
 
 
 def _call(student: Callable, args: tuple, name: str, call: str, hint: str | None):
-    """The student's result, or a CheckFailed that says how their code failed."""
-    if not callable(student):
-        _fail(f"{name} should be a function, got {_short(student)}.", None)
-    try:
-        got = student(*args)
-    except NotImplementedError:
-        _fail(f"{name} is not implemented yet: replace `raise NotImplementedError()` "
-              "with your code.", None)
-    except CheckFailed:
-        raise
-    except Exception as exc:  # the student's code raised: show it as feedback
-        _fail(f"{call} raised {type(exc).__name__}: {exc}", hint, cause=exc)
+    """call_student, and a reminder to `return` when the student's function returns None."""
+    got = call_student(student, args, name, call, hint)
     if got is None:
         _fail(f"{call} returned None: did you forget to `return` the result?", None)
     return got

@@ -15,28 +15,9 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from helpers.checks import CheckFailed, _fail, _short, expect_close, passed
+from helpers.checks import _fail, _short, call_student, expect_close, expect_count, passed
 
 __all__ = ["conv2d_valid", "output_size", "receptive_field", "cnn_spec", "CNN_SPEC"]
-
-
-def _not_implemented(name: str) -> None:
-    _fail(f"{name} is not implemented yet: replace `raise NotImplementedError()` "
-          "with your code.", None)
-
-
-def _call(student: Callable, args: tuple, name: str, call: str, hint: str | None):
-    """The student's result, or a CheckFailed that says how their code failed."""
-    if not callable(student):
-        _fail(f"{name} should be a function, got {_short(student)}.", None)
-    try:
-        return student(*args)
-    except NotImplementedError:
-        _not_implemented(name)
-    except CheckFailed:
-        raise
-    except Exception as exc:  # the student's code raised: show it as feedback
-        _fail(f"{call} raised {type(exc).__name__}: {exc}", hint, cause=exc)
 
 
 def _matches(got, candidate: np.ndarray) -> bool:
@@ -134,8 +115,8 @@ def conv2d_valid(student: Callable, *, hidden: bool = False) -> None:
     for image, kernel, stride in cases:
         call = f"{name}(image {image.shape}, kernel {kernel.shape}, stride={stride})"
         args = (image.copy(), kernel.copy(), stride)
-        got = _call(student, args, name, call,
-                    "check the slice bounds: rows r*stride to r*stride + kernel height.")
+        got = call_student(student, args, name, call,
+                           "check the slice bounds: rows r*stride to r*stride + kernel height.")
         if not np.array_equal(args[0], image) or not np.array_equal(args[1], kernel):
             _fail(f"{call} changed its image or kernel in place.",
                   "compute a new output array; leave the inputs as they are.")
@@ -194,18 +175,11 @@ def output_size(student: Callable, *, hidden: bool = False) -> None:
     cases = _SIZE_CASES + (_SIZE_HIDDEN if hidden else [])
     for n, k, stride, padding in cases:
         call = f"{name}({n}, {k}, {stride}, {padding!r})"
-        got = _call(student, (n, k, stride, padding), name, call, None)
+        got = call_student(student, (n, k, stride, padding), name, call, None)
         expected = _size_reference(n, k, stride, padding)
-        if got is None:
-            _fail(f"{call} returned None: did you forget to `return` the size?", None)
-        if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.number)):
-            _fail(f"{call} returned {_short(got)}, expected the number {expected}.", None)
-        if got != expected:
-            _fail(f"{call} is {got!r}, expected {expected}.",
-                  _size_hint(got, n, k, stride, padding))
-        if isinstance(got, (float, np.floating)):
-            _fail(f"{call} returned the float {got!r}; a size is an int ({expected}).",
-                  "use // for the division, or int(math.ceil(...)).")
+        expect_count(got, expected, call, "size",
+                     hint=lambda wrong, case=(n, k, stride, padding): _size_hint(wrong, *case),
+                     float_hint="use // for the division, or int(math.ceil(...)).")
     passed(name, f"{len(cases)} cases")
 
 
@@ -287,8 +261,8 @@ def receptive_field(student: Callable, *, hidden: bool = False) -> None:
     cases = _RF_CASES + (_RF_HIDDEN if hidden else [])
     for layers in cases:
         call = f"{name}({layers})"
-        got = _call(student, ([tuple(layer) for layer in layers],), name, call,
-                    "layers is a list of (kernel_size, stride) pairs; it may be empty.")
+        got = call_student(student, ([tuple(layer) for layer in layers],), name, call,
+                           "layers is a list of (kernel_size, stride) pairs; it may be empty.")
         expected = _rf_reference(layers)
         if got is None:
             _fail(f"{call} returned None: did you forget to `return` the size?", None)
@@ -334,9 +308,10 @@ def _get_model(build: Callable, name: str):
 
     if not callable(build):
         _fail(f"{name} should be a function that returns a model, got {_short(build)}.", None)
-    model = _call(build, (), name, f"{name}()",
-                  "build it layer by layer: keras.Sequential([keras.Input(shape=(28, 28, 1)), "
-                  "keras.layers.Conv2D(16, 3, padding='same', activation='relu'), ...]).")
+    model = call_student(build, (), name, f"{name}()",
+                         "build it layer by layer: keras.Sequential(["
+                         "keras.Input(shape=(28, 28, 1)), "
+                         "keras.layers.Conv2D(16, 3, padding='same', activation='relu'), ...]).")
     if model is None:
         _fail(f"{name}() returned None: did you forget to `return model`?", None)
     if not isinstance(model, keras.Model):

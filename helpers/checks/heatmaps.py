@@ -22,27 +22,12 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from helpers import heatmaps
-from helpers.checks import CheckFailed, _fail, _short, expect_close, passed
+from helpers.checks import _fail, _short, call_student, expect_close, expect_count, passed
 
 __all__ = ["occlude", "forward_passes", "occlusion_loop"]
 
 # The real function, kept before occlusion_loop hides it from the student's code.
 _OCCLUSION_MAP = heatmaps.occlusion_map
-
-
-def _call(student: Callable, args: tuple, name: str, call: str, hint: str | None):
-    """The student's result, or a CheckFailed that says how their code failed."""
-    if not callable(student):
-        _fail(f"{name} should be a function, got {_short(student)}.", None)
-    try:
-        return student(*args)
-    except NotImplementedError:
-        _fail(f"{name} is not implemented yet: replace `raise NotImplementedError()` "
-              "with your code.", None)
-    except CheckFailed:
-        raise
-    except Exception as exc:  # the student's code raised: show it as feedback
-        _fail(f"{call} raised {type(exc).__name__}: {exc}", hint, cause=exc)
 
 
 def _as_array(got) -> np.ndarray | None:
@@ -136,8 +121,8 @@ def occlude(student: Callable, *, hidden: bool = False) -> None:
                 f"baseline={_short(baseline, 40)})")
         args = (image.copy(), top, left, patch,
                 baseline.copy() if isinstance(baseline, np.ndarray) else baseline)
-        got = _call(student, args, name, call,
-                    "image[top:top + patch, left:left + patch] is the patch.")
+        got = call_student(student, args, name, call,
+                           "image[top:top + patch, left:left + patch] is the patch.")
         if got is None:
             _fail(f"{call} returned None: did you forget to `return` the new image?", None)
         if not np.array_equal(args[0], image):
@@ -201,18 +186,13 @@ def forward_passes(student: Callable, *, hidden: bool = False) -> None:
     cases = _PASSES_CASES + (_PASSES_HIDDEN if hidden else [])
     for height, width, patch, stride in cases:
         call = f"{name}({height}, {width}, {patch}, {stride})"
-        got = _call(student, (height, width, patch, stride), name, call, None)
+        got = call_student(student, (height, width, patch, stride), name, call, None)
         expected = _passes(height, width, patch, stride)
-        if got is None:
-            _fail(f"{call} returned None: did you forget to `return` the count?", None)
-        if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.number)):
-            _fail(f"{call} returned {_short(got)}, expected the number {expected}.", None)
-        if got != expected:
-            _fail(f"{call} is {got!r}, expected {expected}.",
-                  _passes_hint(got, height, width, patch, stride))
-        if isinstance(got, (float, np.floating)):
-            _fail(f"{call} returned the float {got!r}; a count is an int ({expected}).",
-                  "math.ceil returns an int; avoid / without rounding in the final count.")
+        expect_count(got, expected, call, "count",
+                     hint=lambda wrong, case=(height, width, patch, stride):
+                         _passes_hint(wrong, *case),
+                     float_hint="math.ceil returns an int; avoid / without rounding in the "
+                                "final count.")
     passed(name, f"{len(cases)} cases")
 
 
@@ -364,9 +344,9 @@ def occlusion_loop(student: Callable, *, hidden: bool = False) -> None:
         args = (predict, image.copy(), class_index, patch, stride,
                 baseline.copy() if isinstance(baseline, np.ndarray) else baseline)
         with _without_reference():
-            got = _call(student, args, name, call,
-                        "predict takes a batch of images: predict(image[None]) gives an "
-                        "array of shape (1, classes).")
+            got = call_student(student, args, name, call,
+                               "predict takes a batch of images: predict(image[None]) gives an "
+                               "array of shape (1, classes).")
         if got is None:
             _fail(f"{call} returned None: did you forget to `return` the map?", None)
         if not np.array_equal(args[1], image):

@@ -18,26 +18,11 @@ from collections.abc import Callable
 
 import numpy as np
 
-from helpers.checks import CheckFailed, _fail, _short, passed
+from helpers.checks import _fail, _short, call_student, passed
 from helpers.localization import boxes_from_grid, convert_boxes
 from helpers.localization import iou as reference_iou
 
 __all__ = ["box_formats", "iou", "box_from_grid"]
-
-
-def _call(student: Callable, args: tuple, name: str, call: str, hint: str | None):
-    """The student's result, or a CheckFailed that says how their code failed."""
-    if not callable(student):
-        _fail(f"{name} should be a function, got {_short(student)}.", None)
-    try:
-        return student(*args)
-    except NotImplementedError:
-        _fail(f"{name} is not implemented yet: replace `raise NotImplementedError()` "
-              "with your code.", None)
-    except CheckFailed:
-        raise
-    except Exception as exc:  # the student's code raised: show it as feedback
-        _fail(f"{call} raised {type(exc).__name__}: {exc}", hint, cause=exc)
 
 
 def _numbers(got, call: str, expected: np.ndarray, hint: str | None) -> np.ndarray:
@@ -127,8 +112,8 @@ def _check_format(student: Callable, name: str, boxes: np.ndarray, source: str, 
                   hint_for: Callable) -> None:
     original = boxes.copy()
     call = f"{name}({_text(boxes)})"
-    got = _call(student, (boxes,), name, call,
-                "index the last axis: boxes[..., 0], boxes[..., 1], ...")
+    got = call_student(student, (boxes,), name, call,
+                       "index the last axis: boxes[..., 0], boxes[..., 1], ...")
     if not np.array_equal(boxes, original):
         _fail(f"{call} changed its input in place.",
               "build a new array (np.stack) instead of writing into `boxes`.")
@@ -171,9 +156,9 @@ def box_formats(to_centre: Callable, to_corners: Callable, *, hidden: bool = Fal
         _check_format(to_corners, "centre_to_corners", batch, "center_xywh", "xyxy",
                       _to_corners_hint)
     call = "centre_to_corners(corners_to_centre(boxes))"
-    back = _call(to_corners, (np.asarray(_call(to_centre, (corners.copy(),),
-                                                "corners_to_centre", call, None), dtype=float),),
-                 "centre_to_corners", call, None)
+    centre = call_student(to_centre, (corners.copy(),), "corners_to_centre", call, None)
+    back = call_student(to_corners, (np.asarray(centre, dtype=float),), "centre_to_corners",
+                        call, None)
     arr = _numbers(back, call, corners, None)
     if not np.allclose(arr, corners, rtol=1e-6, atol=1e-9):
         _fail(f"{call} is {_text(arr)}, expected the boxes back, {_text(corners)}.",
@@ -251,8 +236,9 @@ _ARRAYS = ("for arrays of n boxes return the n IoUs of the pairs: index the last
 
 def _compare_iou(student: Callable, a: np.ndarray, b: np.ndarray, call: str) -> None:
     a_in, b_in = a.copy(), b.copy()
-    got = _call(student, (a_in, b_in), "my_iou", call, _ARRAYS if a.ndim > 1 else
-                "index the last axis (box[..., 0] is x_min) so that one box and n boxes both work.")
+    got = call_student(student, (a_in, b_in), "my_iou", call, _ARRAYS if a.ndim > 1 else
+                       "index the last axis (box[..., 0] is x_min) so that one box and n boxes "
+                       "both work.")
     if not (np.array_equal(a_in, a) and np.array_equal(b_in, b)):
         _fail(f"{call} changed its input in place.",
               "compute new arrays; leave the boxes as they are.")
@@ -397,8 +383,8 @@ def box_from_grid(student: Callable, *, hidden: bool = False) -> None:
         original = prob.copy()
         rows, cols = prob.shape
         call = f"box_from_grid({rows}x{cols} map, cell={cell}, threshold={threshold}) ({what})"
-        got = _call(student, (prob, cell, threshold), "box_from_grid", call,
-                    _GRID_FORMULA if np.any(prob >= threshold) else _GRID_FALLBACK)
+        got = call_student(student, (prob, cell, threshold), "box_from_grid", call,
+                           _GRID_FORMULA if np.any(prob >= threshold) else _GRID_FALLBACK)
         if not np.array_equal(prob, original):
             _fail(f"{call} changed the map in place.", "leave prob_map as it is.")
         expected = boxes_from_grid(original, cell, threshold)

@@ -14,14 +14,17 @@ from collections.abc import Callable
 
 import numpy as np
 
-from helpers.checks import CheckFailed, _fail, _short, expect_at_least, expect_close, passed
+from helpers.checks import (
+    CheckFailed,
+    _fail,
+    _short,
+    expect_at_least,
+    expect_close,
+    not_implemented,
+    passed,
+)
 
 __all__ = ["dense_tanh_backward", "two_branch_model", "trained_classifier"]
-
-
-def _not_implemented(name: str) -> None:
-    _fail(f"{name} is not implemented yet: replace `raise NotImplementedError()` "
-          "with your code.", None)
 
 
 # ------------------------------------------------------------- exercise: dense backward
@@ -130,7 +133,7 @@ def dense_tanh_backward(student: Callable, *, hidden: bool = False) -> None:
         try:
             got = student(*args)
         except NotImplementedError:
-            _not_implemented(name)
+            not_implemented(name)
         except CheckFailed:
             raise
         except Exception as exc:  # the student's code raised: show it as feedback
@@ -191,7 +194,7 @@ def _build(build: Callable, name: str):
     try:
         return build()
     except NotImplementedError:
-        _not_implemented(name)
+        not_implemented(name)
     except CheckFailed:
         raise
     except Exception as exc:  # the student's code raised: show it as feedback
@@ -334,7 +337,7 @@ def trained_classifier(train: Callable, *, dataset: str = "circles", n: int = 60
     try:
         model = train(ds)
     except NotImplementedError:
-        _not_implemented(name)
+        not_implemented(name)
     except CheckFailed:
         raise
     except Exception as exc:  # the student's code raised: show it as feedback

@@ -15,28 +15,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from helpers.checks import CheckFailed, _fail, _short, expect_close, passed
+from helpers.checks import _fail, _short, call_student, expect_close, passed
 
 __all__ = ["clip_by_norm", "gru_step", "temperature_sampling"]
-
-
-def _not_implemented(name: str) -> None:
-    _fail(f"{name} is not implemented yet: replace `raise NotImplementedError()` "
-          "with your code.", None)
-
-
-def _call(student: Callable, args: tuple, name: str, call: str, hint: str | None = None):
-    """The student's result, or a CheckFailed that says how their code failed."""
-    if not callable(student):
-        _fail(f"{name} should be a function, got {_short(student)}.", None)
-    try:
-        return student(*args)
-    except NotImplementedError:
-        _not_implemented(name)
-    except CheckFailed:
-        raise
-    except Exception as exc:  # the student's code raised: show it as feedback
-        _fail(f"{call} raised {type(exc).__name__}: {exc}", hint, cause=exc)
 
 
 def _as_array(value) -> np.ndarray | None:
@@ -181,7 +162,7 @@ def clip_by_norm(student: Callable, *, hidden: bool = False) -> None:
     for grads, max_norm in cases:
         call = f"{name}({_short([g.round(3) for g in grads], 70)}, {max_norm})"
         args = ([g.copy() for g in grads], max_norm)
-        got = _call(student, args, name, call)
+        got = call_student(student, args, name, call)
         if any(not np.array_equal(a, g) for a, g in zip(args[0], grads, strict=True)):
             _fail(f"{call} changed the gradients it was given, in place.",
                   "return new arrays (g * factor), don't modify the list's arrays (g *= ...).")
@@ -328,9 +309,9 @@ def gru_step(student: Callable, *, hidden: bool = False) -> None:
     for what, args in cases:
         call = f"{name}(...) for {what}"
         copies = tuple(a.copy() for a in args)
-        got = _call(student, copies, name, call,
-                    "x_t is (batch, inputs), h_prev (batch, units), kernel (inputs, 3*units), "
-                    "recurrent_kernel (units, 3*units), bias (2, 3*units).")
+        got = call_student(student, copies, name, call,
+                           "x_t is (batch, inputs), h_prev (batch, units), kernel (inputs, "
+                           "3*units), recurrent_kernel (units, 3*units), bias (2, 3*units).")
         if any(not np.array_equal(a, b) for a, b in zip(copies, args, strict=True)):
             _fail(f"{call} changed its inputs in place.", "compute new arrays instead.")
         if got is None:
@@ -395,7 +376,7 @@ def _sample_frequencies(sample_fn: Callable, logits: np.ndarray, temperature: fl
     counts = np.zeros(len(logits))
     for _ in range(draws):
         call = f"{name}({_short(logits)}, {temperature}, rng)"
-        got = _call(sample_fn, (logits.copy(), temperature, rng), name, call)
+        got = call_student(sample_fn, (logits.copy(), temperature, rng), name, call)
         if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, np.integer)):
             if isinstance(got, np.ndarray) and got.shape == () and \
                     np.issubdtype(got.dtype, np.integer):
@@ -435,7 +416,7 @@ def temperature_sampling(probs_fn: Callable, sample_fn: Callable, *,
     for logits, temperature in cases:
         call = f"{name}({_short(logits, 60)}, {temperature})"
         with np.errstate(all="ignore"):  # a naive exp(1000) should fail the check, not warn
-            got = _call(probs_fn, (logits.copy(), temperature), name, call)
+            got = call_student(probs_fn, (logits.copy(), temperature), name, call)
         if got is None:
             _fail(f"{call} returned None: did you forget to `return` the probabilities?", None)
         expected = _probs_reference(logits, temperature)
@@ -491,7 +472,7 @@ def temperature_sampling(probs_fn: Callable, sample_fn: Callable, *,
     runs = []
     for _ in range(2):
         rng = np.random.default_rng(7)
-        runs.append([int(_call(sample_fn, (logits.copy(), 1.0, rng), name, name))
+        runs.append([int(call_student(sample_fn, (logits.copy(), 1.0, rng), name, name))
                      for _ in range(20)])
     if runs[0] != runs[1]:
         _fail(f"{name} gave different draws for two generators with the same seed.",

@@ -16,24 +16,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from helpers.checks import CheckFailed, _fail, _short, expect_close, passed
+from helpers.checks import _fail, _short, call_student, expect_close, passed
 
 __all__ = ["branch_size", "max_over_time", "kim_cnn_spec"]
-
-
-def _call(student: Callable, args: tuple, name: str, call: str, hint: str | None):
-    """The student's result, or a CheckFailed that says how their code failed."""
-    if not callable(student):
-        _fail(f"{name} should be a function, got {_short(student)}.", None)
-    try:
-        return student(*args)
-    except NotImplementedError:
-        _fail(f"{name} is not implemented yet: replace `raise NotImplementedError()` "
-              "with your code.", None)
-    except CheckFailed:
-        raise
-    except Exception as exc:  # the student's code raised: show it as feedback
-        _fail(f"{call} raised {type(exc).__name__}: {exc}", hint, cause=exc)
 
 
 def _is_count(value) -> bool:
@@ -93,7 +78,7 @@ def branch_size(student: Callable, *, hidden: bool = False) -> None:
     cases = _BRANCH_CASES + (_BRANCH_HIDDEN if hidden else [])
     for n, h, d, f in cases:
         call = f"{name}({n}, {h}, {d}, {f})"
-        got = _call(student, (n, h, d, f), name, call, None)
+        got = call_student(student, (n, h, d, f), name, call, None)
         expected = _branch_reference(n, h, d, f)
         if got is None:
             _fail(f"{call} returned None: did you forget to `return length, parameters`?", None)
@@ -208,8 +193,8 @@ def max_over_time(student: Callable, *, hidden: bool = False) -> None:
     for what, x, kernel, bias in cases:
         call = f"{name}(x {x.shape}, kernel {kernel.shape}, bias {bias.shape})"
         args = (x.copy(), kernel.copy(), bias.copy())
-        got = _call(student, args, name, call,
-                    "x is (tokens, dims), kernel (width, dims, filters), bias (filters,).")
+        got = call_student(student, args, name, call,
+                           "x is (tokens, dims), kernel (width, dims, filters), bias (filters,).")
         if any(not np.array_equal(a, b) for a, b in zip(args, (x, kernel, bias), strict=True)):
             _fail(f"{call} changed its inputs in place.",
                   "compute new arrays; leave x, kernel and bias as they are.")
@@ -260,8 +245,8 @@ def _check_one_model(build: Callable, settings: tuple, name: str):
     vocab, length, dims, widths, filters, dropout = settings
     call = (f"{name}(vocab_size={vocab}, sequence_length={length}, embedding_dim={dims}, "
             f"widths={widths}, filters={filters}, dropout={dropout})")
-    model = _call(build, (vocab, length, dims, widths, filters, dropout), name, call,
-                  f"the spec: {_SPEC_TEXT}.")
+    model = call_student(build, (vocab, length, dims, widths, filters, dropout), name, call,
+                         f"the spec: {_SPEC_TEXT}.")
     if model is None:
         _fail(f"{call} returned None: did you forget to `return model`?", None)
     if not isinstance(model, keras.Model):

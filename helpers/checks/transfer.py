@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from helpers.checks import CheckFailed, _fail, _short, expect_close, passed
+from helpers.checks import _fail, _short, call_student, expect_close, passed
 
 __all__ = [
     "frozen_classifier",
@@ -24,21 +24,6 @@ __all__ = [
     "reference_cosine_neighbours",
     "reference_purity",
 ]
-
-
-def _call(student: Callable, args: tuple, name: str, call: str, hint: str | None):
-    """The student's result, or a CheckFailed that says how their code failed."""
-    if not callable(student):
-        _fail(f"{name} should be a function, got {_short(student)}.", None)
-    try:
-        return student(*args)
-    except NotImplementedError:
-        _fail(f"{name} is not implemented yet: replace `raise NotImplementedError()` "
-              "with your code.", None)
-    except CheckFailed:
-        raise
-    except Exception as exc:  # the student's code raised: show it as feedback
-        _fail(f"{call} raised {type(exc).__name__}: {exc}", hint, cause=exc)
 
 
 # ------------------------------------------------- exercise: a frozen feature extractor
@@ -86,8 +71,9 @@ def frozen_classifier(build: Callable, *, hidden: bool = False) -> None:
         base_variables = {id(v) for layer in base for v in layer.weights}
         frozen_before = _weights(base)
         call = f"{name}(backbone, n_classes={n_classes})"
-        model = _call(build, (backbone, n_classes), name, call,
-                      f"get the features with backbone.get_layer({FEATURES_LAYER!r}).output.")
+        model = call_student(build, (backbone, n_classes), name, call,
+                             "get the features with "
+                             f"backbone.get_layer({FEATURES_LAYER!r}).output.")
         if model is None:
             _fail(f"{call} returned None: did you forget to `return` the model?", None)
         if not isinstance(model, keras.Model):
@@ -256,8 +242,8 @@ def cosine_neighbours(student: Callable, *, hidden: bool = False) -> None:
     for query, gallery, k, what in cases:
         call = f"{name}(query {query.shape}, gallery {gallery.shape}, k={k})"
         args = (query.copy(), gallery.copy(), k)
-        got = _call(student, args, name, call,
-                    "query is one vector, gallery has one vector per row.")
+        got = call_student(student, args, name, call,
+                           "query is one vector, gallery has one vector per row.")
         if not (np.array_equal(args[0], query) and np.array_equal(args[1], gallery)):
             _fail(f"{call} changed its query or gallery in place.",
                   "normalise copies (a / norm makes a new array; a /= norm does not).")
@@ -355,8 +341,8 @@ def cluster_purity(student: Callable, *, hidden: bool = False) -> None:
     cases = _purity_cases(hidden)
     for labels, clusters, what in cases:
         call = f"{name}({_short(labels, 40)}, {_short(clusters, 40)})"
-        got = _call(student, (labels.copy(), clusters.copy()), name, call,
-                    "labels and clusters are arrays of the same length.")
+        got = call_student(student, (labels.copy(), clusters.copy()), name, call,
+                           "labels and clusters are arrays of the same length.")
         if got is None:
             _fail(f"{call} returned None: did you forget to `return` the purity?", None)
         try:

@@ -19,26 +19,11 @@ from collections.abc import Callable
 import numpy as np
 
 from helpers import embeddings
-from helpers.checks import CheckFailed, _fail, _short, passed
+from helpers.checks import _fail, _short, call_student, passed
 
 __all__ = ["skipgram_pairs", "most_similar", "analogy", "LECTURE_SENTENCE"]
 
 LECTURE_SENTENCE = "the quick brown fox jumps over the lazy dog".split()
-
-
-def _call(student: Callable, args: tuple, name: str, call: str, hint: str | None):
-    """The student's result, or a CheckFailed that says how their code failed."""
-    if not callable(student):
-        _fail(f"{name} should be a function, got {_short(student)}.", None)
-    try:
-        return student(*args)
-    except NotImplementedError:
-        _fail(f"{name} is not implemented yet: replace `raise NotImplementedError()` "
-              "with your code.", None)
-    except CheckFailed:
-        raise
-    except Exception as exc:  # the student's code raised: show it as feedback
-        _fail(f"{call} raised {type(exc).__name__}: {exc}", hint, cause=exc)
 
 
 # --------------------------------------------------------- exercise: skip-gram pairs
@@ -110,8 +95,8 @@ def skipgram_pairs(student: Callable, *, hidden: bool = False) -> None:
         shown = tokens if len(tokens) <= 3 else tokens[:2] + ["..."]
         call = f"{name}({shown}, window={window})"
         original = list(tokens)
-        got = _call(student, (list(tokens), window), name, call,
-                    "tokens is a list of words; window an int >= 1.")
+        got = call_student(student, (list(tokens), window), name, call,
+                           "tokens is a list of words; window an int >= 1.")
         if got is None:
             _fail(f"{call} returned None: did you forget to `return` the list of pairs?",
                   None)
@@ -224,8 +209,8 @@ def most_similar(student: Callable, *, hidden: bool = False) -> None:
     for word, words, vectors, topn in cases:
         call = f"{name}({word!r}, {len(words)} words, vectors {vectors.shape}, topn={topn})"
         given = vectors.copy()
-        got = _call(student, (word, list(words), given, topn), name, call,
-                    "words[i] is the word of the row vectors[i].")
+        got = call_student(student, (word, list(words), given, topn), name, call,
+                           "words[i] is the word of the row vectors[i].")
         if not np.array_equal(given, vectors):
             _fail(f"{call} changed `vectors` in place.",
                   "compute normalised copies (v / norm), not `vectors /= ...`.")
@@ -388,8 +373,8 @@ def analogy(student: Callable, *, hidden: bool = False) -> None:
     for a, b, c, words, vectors in cases:
         call = f"{name}({a!r}, {b!r}, {c!r}, ...)"
         given = vectors.copy()
-        got = _call(student, (a, b, c, list(words), given), name, call,
-                    "words[i] is the word of the row vectors[i]; return a word (str).")
+        got = call_student(student, (a, b, c, list(words), given), name, call,
+                           "words[i] is the word of the row vectors[i]; return a word (str).")
         if not np.array_equal(given, vectors):
             _fail(f"{call} changed `vectors` in place.",
                   "compute normalised copies (v / norm), not `vectors /= ...`.")
