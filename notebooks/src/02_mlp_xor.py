@@ -625,3 +625,6 @@ check.trained_classifier(train_my_model, seed=1)
 # - Christopher Olah, "Neural Networks, Manifolds, and Topology" (2014), the pictures of layers warping space: https://colah.github.io/posts/2014-03-NN-Manifolds-Topology/
 # - Keras guides, "The Sequential model" and "The Functional API": https://keras.io/guides/sequential_model/ and https://keras.io/guides/functional_api/
 # - Keras guide, "Writing a training loop from scratch" (beyond `train_on_batch`): https://keras.io/guides/writing_a_training_loop_from_scratch/
+# - The TensorFlow Neural Network Playground, https://playground.tensorflow.org: the lecture's
+#   assignment is to finish its tasks. Notebook 12 is the course's own playground, with the
+#   same datasets, features and settings, and its tasks as graded exercises.
