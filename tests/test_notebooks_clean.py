@@ -175,3 +175,12 @@ def test_build_rejects_a_grade_id_used_twice(tmp_path):
     source.write_text(_SOURCE.replace("CHECK_ID", "ex_one"))  # a solution and a check
     with pytest.raises(ValueError, match="'ex_one' is used twice"):
         _build_tool().build(source)
+
+
+@each_notebook
+def test_readme_lists_the_notebook(path):
+    """The README's table of notebooks has a row linking to every notebook, in order."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    row = re.search(rf"^\| {path.name[:2]} \| \[[^\]]+\]\(notebooks/{re.escape(path.name)}\) \|"
+                    r".*\| (\d+) \|", readme, re.M)
+    assert row, f"README.md has no row for notebooks/{path.name} in its table of notebooks"
