@@ -227,8 +227,6 @@ def _download(source: Source, target: Path) -> None:
 
     Raises DataError naming the URL on network failure, time-out or hash mismatch.
     """
-    from tqdm.auto import tqdm
-
     target.parent.mkdir(parents=True, exist_ok=True)
     handle = tempfile.NamedTemporaryFile(
         dir=target.parent, prefix=target.name + ".", suffix=".part", delete=False
@@ -236,21 +234,7 @@ def _download(source: Source, target: Path) -> None:
     tmp = Path(handle.name)
     try:
         with handle:
-            # The socket timeout bounds the connection and every read: a server that
-            # accepts and never answers fails in seconds instead of hanging the class.
-            with urllib.request.urlopen(source.url, timeout=_timeout()) as response:
-                total = int(response.headers.get("Content-Length") or 0) or None
-                received = 0
-                with tqdm(total=total, unit="B", unit_scale=True, desc=target.name) as bar:
-                    for block in iter(lambda: response.read(1 << 16), b""):
-                        handle.write(block)
-                        received += len(block)
-                        bar.update(len(block))
-        # urllib returns a dropped connection as a short read, not an error: say so
-        # rather than report the truncated file as a hash mismatch.
-        if total is not None and received < total:
-            raise DataError(f"could not download {source.url} (the connection dropped after "
-                            f"{received:,} of {total:,} bytes)")
+            _stream(source.url, handle, target.name)
         actual = sha256_of(tmp)
         if actual != source.sha256:
             raise DataError(
@@ -258,14 +242,39 @@ def _download(source: Source, target: Path) -> None:
                 f"got {actual[:12]}...; the download was deleted"
             )
         os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _stream(url: str, handle, desc: str) -> None:
+    """Write what ``url`` serves into the open binary file ``handle``, with a progress bar.
+
+    Raises DataError naming the URL on a network failure, a time-out or a dropped connection.
+    """
+    from tqdm.auto import tqdm
+
+    try:
+        # The socket timeout bounds the connection and every read: a server that
+        # accepts and never answers fails in seconds instead of hanging the class.
+        with urllib.request.urlopen(url, timeout=_timeout()) as response:
+            total = int(response.headers.get("Content-Length") or 0) or None
+            received = 0
+            with tqdm(total=total, unit="B", unit_scale=True, desc=desc) as bar:
+                for block in iter(lambda: response.read(1 << 16), b""):
+                    handle.write(block)
+                    received += len(block)
+                    bar.update(len(block))
     # HTTPException covers a server that closes before Content-Length bytes (IncompleteRead).
     except (OSError, http.client.HTTPException) as exc:
         reason = getattr(exc, "reason", None) or exc
         if isinstance(exc, TimeoutError) or isinstance(reason, TimeoutError):
             reason = f"no answer within {_timeout():g} s"
-        raise DataError(f"could not download {source.url} ({reason})") from exc
-    finally:
-        tmp.unlink(missing_ok=True)
+        raise DataError(f"could not download {url} ({reason})") from exc
+    # urllib returns a dropped connection as a short read, not an error: say so
+    # rather than report the truncated file as a hash mismatch.
+    if total is not None and received < total:
+        raise DataError(f"could not download {url} (the connection dropped after "
+                        f"{received:,} of {total:,} bytes)")
 
 
 def fetch(source: Source, *, allow_download: bool = True) -> Path:
@@ -558,25 +567,13 @@ def _download_zip(source: ZipSource, target: Path) -> None:
     import zipfile
     from pathlib import PurePosixPath
 
-    from tqdm.auto import tqdm
-
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{target.name}.",
                                      suffix=".part") as scratch:
         archive, unpacked = Path(scratch) / "archive.zip", Path(scratch) / target.name
+        with open(archive, "wb") as handle:
+            _stream(source.url, handle, archive.name)
         try:
-            with urllib.request.urlopen(source.url, timeout=_timeout()) as response, \
-                    open(archive, "wb") as handle:
-                total = int(response.headers.get("Content-Length") or 0) or None
-                received = 0
-                with tqdm(total=total, unit="B", unit_scale=True, desc=archive.name) as bar:
-                    for block in iter(lambda: response.read(1 << 16), b""):
-                        handle.write(block)
-                        received += len(block)
-                        bar.update(len(block))
-            if total is not None and received < total:
-                raise DataError(f"could not download {source.url} (the connection dropped "
-                                f"after {received:,} of {total:,} bytes)")
             unpacked.mkdir()
             with zipfile.ZipFile(archive) as zipped:
                 wanted = [m for m in zipped.infolist()
@@ -594,11 +591,6 @@ def _download_zip(source: ZipSource, target: Path) -> None:
         except zipfile.BadZipFile as exc:
             raise DataError(f"could not unpack {source.url}: not a valid zip archive "
                             f"({exc})") from exc
-        except (OSError, http.client.HTTPException) as exc:
-            reason = getattr(exc, "reason", None) or exc
-            if isinstance(exc, TimeoutError) or isinstance(reason, TimeoutError):
-                reason = f"no answer within {_timeout():g} s"
-            raise DataError(f"could not download {source.url} ({reason})") from exc
         actual = _digest(unpacked, source)
         if actual != source.sha256:
             raise DataError(
