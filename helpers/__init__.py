@@ -1,7 +1,9 @@
 """Shared code for the course *Applied Deep Learning with Keras*.
 
 Notebooks start with ``helpers.setup()`` and report their key results with
-``helpers.record(name, value)``. The submodules hold what several notebooks need:
+``helpers.record(name, value)``; a result the text states is checked with
+``helpers.claim(name, value, at_least=...)`` (see ``helpers.claims``). The submodules
+hold what several notebooks need:
 ``data`` (every dataset, canonical or stand-in), ``scratch`` (from-scratch numpy
 versions of what Keras does), ``plots`` and ``checks`` (exercise feedback).
 """
@@ -17,7 +19,9 @@ import tempfile
 from importlib import metadata
 from pathlib import Path
 
-__all__ = ["setup", "record", "recorded"]
+from helpers.claims import ClaimFailed, claim
+
+__all__ = ["setup", "record", "recorded", "claim", "ClaimFailed"]
 
 _RECORDS: dict[str, float | int | str] = {}
 
@@ -94,8 +98,9 @@ def record(name: str, value: float | int | str) -> None:
     >>> record("test_accuracy", 0.912)
     recorded test_accuracy = 0.912
     """
-    if not isinstance(name, str) or not name.isidentifier():
-        raise ValueError(f"record() needs a name like 'test_accuracy', got {name!r}")
+    if not isinstance(name, str) or not name.isidentifier() or name == "claims":
+        raise ValueError(f"record() needs a name like 'test_accuracy' ('claims' is taken by "
+                         f"helpers.claim), got {name!r}")
     if callable(getattr(value, "numpy", None)) and not isinstance(value, (int, float, str)):
         value = value.numpy()  # TensorFlow and Keras tensors have no .item()
     if hasattr(value, "item") and getattr(value, "size", 1) == 1:
@@ -106,12 +111,24 @@ def record(name: str, value: float | int | str) -> None:
         )
     if isinstance(value, float) and not math.isfinite(value):
         raise ValueError(f"record({name!r}, ...) got a non-finite value {value}")
-    _RECORDS[name] = value
+    _store(name, value)
     print(f"recorded {name} = {value:.4g}" if isinstance(value, float) else
           f"recorded {name} = {value}")
+    _flush()
+
+
+def _store(name: str, value: float | int | str) -> None:
+    _RECORDS[name] = value
+
+
+def _flush() -> None:
+    """Write the records (and the claims, under "claims") where `make bench` reads them."""
     path = os.environ.get(RECORD_FILE_ENV)
     if path:
-        _write_json_atomically(Path(path), _RECORDS)
+        from helpers.claims import _CLAIMS
+
+        _write_json_atomically(Path(path), {**_RECORDS, **({"claims": _CLAIMS} if _CLAIMS
+                                                          else {})})
 
 
 def recorded() -> dict[str, float | int | str]:

@@ -18,6 +18,7 @@ import helpers
 @pytest.fixture(autouse=True)
 def fresh_records(monkeypatch):
     monkeypatch.setattr(helpers, "_RECORDS", {})
+    monkeypatch.setattr(helpers.claims, "_CLAIMS", {})
 
 
 # ----------------------------------------------------------------------------------- setup

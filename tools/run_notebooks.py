@@ -1,8 +1,8 @@
 """Execute notebooks headless, save the executed copies, and report time and key results.
 
 ``make run`` calls it with ``--html`` (executed .ipynb and .html in build/);
-``make bench`` with ``--bench build/bench.json`` (seconds, peak memory and the values each
-notebook records with ``helpers.record``).
+``make bench`` with ``--bench build/bench.json`` (seconds, peak memory, the values each
+notebook records with ``helpers.record`` and its claims, ``helpers.claim``).
 
 Each notebook runs in a fresh kernel started in notebooks/, with ``COURSE_RECORD_FILE``
 pointing at a sidecar JSON file that ``helpers.record`` fills in.
@@ -71,8 +71,9 @@ def run_one(path: Path, *, timeout: int, html: bool) -> dict:
         out.with_suffix(".html").write_text(body, encoding="utf-8")
     records = json.loads(sidecar.read_text()) if sidecar.exists() else {}
     peak = records.pop("peak_memory_mb", None)
+    claims = records.pop("claims", {})  # helpers.claim: value, bound, held, checked, tier
     return {"notebook": path.stem, "seconds": round(seconds, 1), "status": status,
-            "peak_memory_mb": peak, "records": records}
+            "peak_memory_mb": peak, "records": records, "claims": claims}
 
 
 def _format_records(records: dict) -> str:
