@@ -14,6 +14,8 @@ notebook's checks live in a submodule named after its topic (``helpers.checks.ne
 from __future__ import annotations
 
 import copy
+import hashlib
+import os
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -26,9 +28,31 @@ __all__ = [
     "expect_count",
     "expect_at_least",
     "expect_true",
+    "hidden_rng",
     "not_implemented",
     "passed",
 ]
+
+
+# Set by the grader (tools/grade.py) from the teacher's secret, one value per submission.
+HIDDEN_SEED_ENV = "COURSE_HIDDEN_SEED"
+
+
+def hidden_rng(public_seed: int) -> np.random.Generator:
+    """The random generator of a check's hidden cases.
+
+    In a grading run with a teacher's secret, its seed comes from ``COURSE_HIDDEN_SEED``
+    (derived from the secret, the student and the notebook), so the hidden cases are not
+    in the public code; otherwise it is ``public_seed``, the cases anyone can read.
+
+    >>> float(hidden_rng(3).uniform()) == float(np.random.default_rng(3).uniform())
+    True
+    """
+    secret = os.environ.get(HIDDEN_SEED_ENV, "")
+    if not secret:
+        return np.random.default_rng(public_seed)
+    digest = hashlib.sha256(f"{secret}:{public_seed}".encode()).digest()
+    return np.random.default_rng(int.from_bytes(digest[:8], "little"))
 
 
 class CheckFailed(AssertionError):
