@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from sklearn.metrics.cluster import contingency_matrix
 
+from helpers import similarity
 from helpers.checks import CheckFailed
 from helpers.checks import transfer as check
 
@@ -99,6 +100,82 @@ def test_frozen_after_compile_still_counts_as_frozen():
     check.frozen_classifier(_frozen_after_compile)
 
 
+def _saved_and_loaded(model, tmp_path):
+    path = tmp_path / f"model_{len(list(tmp_path.iterdir()))}.keras"
+    model.save(path)
+    return keras.saving.load_model(path)
+
+
+def test_frozen_classifier_judges_a_model_saved_and_loaded_again(tmp_path, capsys):
+    # The grader judges the model the student's function returned, saved to .keras and
+    # loaded again: new variables with the same values must pass, by value.
+    check.frozen_classifier(lambda backbone, n: _saved_and_loaded(
+        frozen_reference(backbone, n), tmp_path))
+    check.frozen_classifier(lambda backbone, n: _saved_and_loaded(
+        frozen_reference(backbone, n), tmp_path), hidden=True)
+    assert capsys.readouterr().out.count("correct") == 2
+    with pytest.raises(CheckFailed, match="not the backbone's own"):
+        check.frozen_classifier(lambda backbone, n: _saved_and_loaded(
+            _new_layers(backbone, n), tmp_path))
+
+
+def test_frozen_classifier_refuses_frozen_weights_of_other_values():
+    def perturbed(backbone, n_classes):
+        model = frozen_reference(backbone, n_classes)
+        layer = backbone.get_layer("features")
+        for other in backbone.layers:  # a layer with weights before the features
+            if other.get_weights() and other is not layer:
+                other.set_weights([w + 0.01 for w in other.get_weights()])
+                break
+        return model
+
+    with pytest.raises(CheckFailed, match="not the backbone's own"):
+        check.frozen_classifier(perturbed)
+
+
+class _Holder:
+    """Keeps a variable out of Keras' tracking (a plain attribute of a plain object)."""
+
+
+class _Nudge(layers.Layer):
+    """Changes a backbone weight whenever it runs in training: the backbone moves."""
+
+    def __init__(self, holder, **kwargs):
+        super().__init__(**kwargs)
+        self._holder = holder
+
+    def call(self, x, training=False):
+        if training:
+            self._holder.variable.assign(self._holder.variable + 1.0)
+        return x
+
+
+def test_frozen_classifier_refuses_frozen_weights_that_move_in_training():
+    def nudging(backbone, n_classes):
+        model = frozen_reference(backbone, n_classes)
+        holder = _Holder()
+        holder.variable = next(layer for layer in backbone.layers if layer.weights).weights[0]
+        inputs = keras.Input(shape=(28, 28, 1))
+        return keras.Model(inputs, model(_Nudge(holder)(inputs)))
+
+    with pytest.raises(CheckFailed, match="weights of the backbone changed: it is not frozen"):
+        check.frozen_classifier(nudging)
+
+
+def test_frozen_classifier_builds_the_same_backbone_every_time():
+    seen = []
+
+    def recording(backbone, n_classes):
+        seen.append([w.copy() for w in backbone.get_weights()])
+        return frozen_reference(backbone, n_classes)
+
+    for _ in range(2):
+        np.random.seed(None)  # whatever the student's code did to the global state
+        keras.utils.set_random_seed(int(np.random.default_rng().integers(2**31)))
+        check.frozen_classifier(recording)
+    assert all(np.array_equal(a, b) for a, b in zip(seen[0], seen[1], strict=True))
+
+
 def test_frozen_classifier_hidden_catches_a_hard_coded_class_count():
     def four_classes(backbone, n_classes):
         return frozen_reference(backbone, 4)
@@ -120,7 +197,7 @@ def neighbours_reference(query, gallery, k):
 def test_cosine_neighbours_reference_passes(capsys):
     check.cosine_neighbours(neighbours_reference)
     check.cosine_neighbours(neighbours_reference, hidden=True)
-    check.cosine_neighbours(check.reference_cosine_neighbours, hidden=True)
+    check.cosine_neighbours(similarity.cosine_neighbours, hidden=True)
     assert capsys.readouterr().out.count("correct") == 3
 
 
@@ -179,11 +256,11 @@ def test_reference_neighbours_agree_with_scikit_learn_and_refuse_bad_input():
     finder = NearestNeighbors(n_neighbors=6, metric="cosine").fit(gallery)
     for query, expected in zip(queries, finder.kneighbors(queries, return_distance=False),
                                strict=True):
-        assert np.array_equal(check.reference_cosine_neighbours(query, gallery, 6), expected)
+        assert np.array_equal(similarity.cosine_neighbours(query, gallery, 6), expected)
     with pytest.raises(ValueError, match="shape"):
-        check.reference_cosine_neighbours(np.ones(3), np.ones((4, 2)), 1)
+        similarity.cosine_neighbours(np.ones(3), np.ones((4, 2)), 1)
     with pytest.raises(ValueError, match="k must be"):
-        check.reference_cosine_neighbours(np.ones(2), np.ones((4, 2)), 5)
+        similarity.cosine_neighbours(np.ones(2), np.ones((4, 2)), 5)
 
 
 # ------------------------------------------------------------------------ cluster purity
@@ -236,8 +313,8 @@ def test_cluster_purity_wrong_answers_fail_with_a_useful_message(wrong, phrase):
 
 
 def test_reference_purity_values_and_errors():
-    assert check.reference_purity([0, 0, 1, 1], [3, 3, 4, 4]) == 1.0
-    assert check.reference_purity([0, 0, 0, 1], [1, 1, 1, 1]) == 0.75
-    assert check.reference_purity(["a", "b"], [0, 1]) == 1.0
+    assert similarity.cluster_purity([0, 0, 1, 1], [3, 3, 4, 4]) == 1.0
+    assert similarity.cluster_purity([0, 0, 0, 1], [1, 1, 1, 1]) == 0.75
+    assert similarity.cluster_purity(["a", "b"], [0, 1]) == 1.0
     with pytest.raises(ValueError, match="same length"):
-        check.reference_purity([0, 1], [0])
+        similarity.cluster_purity([0, 1], [0])

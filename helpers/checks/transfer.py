@@ -15,15 +15,19 @@ from collections.abc import Callable
 
 import numpy as np
 
-from helpers.checks import _fail, _short, call_student, expect_close, passed
+from helpers.checks import _fail, _short, call_student, expect_close, hidden_rng, passed
+from helpers.similarity import cluster_purity as _reference_purity
+from helpers.similarity import cosine_neighbours as _reference_neighbours
 
-__all__ = [
-    "frozen_classifier",
-    "cosine_neighbours",
-    "cluster_purity",
-    "reference_cosine_neighbours",
-    "reference_purity",
-]
+__all__ = ["frozen_classifier", "cosine_neighbours", "cluster_purity"]
+
+# The course functions that answer each check (the grader scores a submission that calls
+# them zero): tools/grade.py reads this.
+REFERENCES: dict[str, tuple[str, ...]] = {
+    "frozen_classifier": ("helpers.pretrain.feature_extractor",),
+    "cosine_neighbours": ("helpers.similarity.cosine_neighbours",),
+    "cluster_purity": ("helpers.similarity.cluster_purity",),
+}
 
 
 # ------------------------------------------------- exercise: a frozen feature extractor
@@ -42,6 +46,17 @@ def _weights(layers) -> list[np.ndarray]:
 
 def _count(weights) -> int:
     return int(sum(int(np.prod(w.shape)) for w in weights))
+
+
+def _arrays(variables) -> list[np.ndarray]:
+    """The values of Keras variables, as numpy arrays (copies)."""
+    return [np.array(v.numpy() if hasattr(v, "numpy") else v) for v in variables]
+
+
+def _multiset(arrays) -> list[tuple[tuple[int, ...], bytes]]:
+    """The arrays by shape and value, in no particular order (a model saved to .keras and
+    loaded again has new variables, in an order of its own, with the same values)."""
+    return sorted((tuple(a.shape), np.asarray(a, dtype=np.float64).tobytes()) for a in arrays)
 
 
 def frozen_classifier(build: Callable, *, hidden: bool = False) -> None:
@@ -65,10 +80,13 @@ def frozen_classifier(build: Callable, *, hidden: bool = False) -> None:
 
     name = "frozen_classifier"
     for n_classes, seed in ([(4, 1), (2, 2)] if hidden else [(4, 0)]):
+        rng = hidden_rng(seed) if hidden else np.random.default_rng(seed)
+        # The backbone's random weights are part of the case: the grader builds it again in
+        # another process and must get the same weights.
+        keras.utils.set_random_seed(int(rng.integers(2**31)))
         backbone = _backbone(10)
         base = [layer for layer in backbone.layers
                 if layer.name not in {"dropout", "predictions"}]
-        base_variables = {id(v) for layer in base for v in layer.weights}
         frozen_before = _weights(base)
         call = f"{name}(backbone, n_classes={n_classes})"
         model = call_student(build, (backbone, n_classes), name, call,
@@ -125,12 +143,13 @@ def frozen_classifier(build: Callable, *, hidden: bool = False) -> None:
                   "softmax).",
                   f"reuse the backbone's layers up to {FEATURES_LAYER!r}: no extra layers "
                   "with weights, and not the backbone's own 10-class output layer.")
-        if {id(v) for v in model.non_trainable_weights} != base_variables:
+        frozen_model = _arrays(model.non_trainable_weights)
+        if _multiset(frozen_model) != _multiset(frozen_before):
             _fail("The model's frozen weights are not the backbone's own: it does not reuse "
                   "the pretrained layers.",
                   "build on the backbone's tensors (backbone.input, backbone.get_layer(...)"
                   ".output) instead of new layers, so the pretrained weights are used.")
-        x = np.random.default_rng(seed).uniform(0, 255, size=(8, 28, 28, 1)).astype("float32")
+        x = rng.uniform(0, 255, size=(8, 28, 28, 1)).astype("float32")
         try:
             probs = keras.ops.convert_to_numpy(model(x, training=False))
         except Exception as exc:
@@ -145,9 +164,10 @@ def frozen_classifier(build: Callable, *, hidden: bool = False) -> None:
         except Exception as exc:
             _fail(f"Training the model for one step raised {type(exc).__name__}: {exc}", None,
                   cause=exc)
-        moved = [not np.array_equal(a, b) for a, b in zip(frozen_before, _weights(base),
-                                                          strict=True)]
-        if any(moved):
+        frozen_after = _arrays(model.non_trainable_weights)
+        moved = len(frozen_after) != len(frozen_model) or any(
+            not np.array_equal(a, b) for a, b in zip(frozen_model, frozen_after, strict=False))
+        if moved:
             _fail("After one training step, weights of the backbone changed: it is not frozen.",
                   "set backbone.trainable = False before you build and compile the model.")
     passed(name, f"{expected_trainable:,} trainable parameters, a frozen backbone of "
@@ -157,28 +177,34 @@ def frozen_classifier(build: Callable, *, hidden: bool = False) -> None:
 # ----------------------------------------------------- exercise: cosine nearest neighbours
 
 
-def reference_cosine_neighbours(query, gallery, k: int) -> np.ndarray:
-    """Indices of the ``k`` rows of ``gallery`` most similar to ``query`` by cosine similarity.
+# Hidden cases are drawn from a secret seed: the ranking they ask for must not hinge on
+# similarities closer than this (a tie, or a rounding difference, would make it ambiguous).
+_MIN_GAP = 1e-6
 
-    Most similar first; what scikit-learn's ``NearestNeighbors(metric="cosine")`` finds.
 
-    >>> reference_cosine_neighbours([1.0, 0.0], [[0.0, 1.0], [2.0, 0.1], [-1.0, 0.0]], 2)
-    array([1, 0])
-    """
-    query = np.asarray(query, dtype=float).ravel()
-    gallery = np.asarray(gallery, dtype=float)
-    if gallery.ndim != 2 or gallery.shape[1] != query.size:
-        raise ValueError(f"gallery must have shape (n, {query.size}), got {gallery.shape}")
-    if not 1 <= k <= len(gallery):
-        raise ValueError(f"k must be between 1 and {len(gallery)}, got {k}")
-    norms = np.linalg.norm(gallery, axis=1) * np.linalg.norm(query)
-    similarity = gallery @ query / np.where(norms == 0, 1.0, norms)
-    return np.argsort(-similarity, kind="stable")[:k]
+def _separated(query: np.ndarray, gallery: np.ndarray, k: int) -> bool:
+    """Whether the k most similar rows, and their order, are clear-cut (no zero vector)."""
+    norms = np.linalg.norm(gallery, axis=1)
+    if np.linalg.norm(query) < 1e-9 or norms.min() < 1e-9:
+        return False
+    similarity = np.sort(gallery @ query / (norms * np.linalg.norm(query)))[::-1]
+    return bool(np.all(-np.diff(similarity[:k + 1]) > _MIN_GAP))
 
 
 def _neighbour_cases(hidden: bool) -> list[tuple[np.ndarray, np.ndarray, int, str]]:
-    """(query, gallery, k, what the case tests)."""
-    rng = np.random.default_rng(7 if hidden else 4)
+    """(query, gallery, k, what the case tests); hidden ones redrawn until unambiguous."""
+    if not hidden:
+        return _draw_neighbour_cases(np.random.default_rng(4), hidden=False)
+    rng = hidden_rng(7)
+    for _ in range(1000):
+        cases = _draw_neighbour_cases(rng, hidden=True)
+        if all(_separated(query, gallery, k) for query, gallery, k, _ in cases):
+            return cases
+    raise RuntimeError("no unambiguous hidden cosine_neighbours cases in 1000 draws")
+
+
+def _draw_neighbour_cases(rng: np.random.Generator, *, hidden: bool
+                          ) -> list[tuple[np.ndarray, np.ndarray, int, str]]:
     cases = []
     # Lengths that differ a lot: Euclidean distance and the plain dot product rank these
     # differently from the cosine.
@@ -200,10 +226,10 @@ def _neighbour_cases(hidden: bool) -> list[tuple[np.ndarray, np.ndarray, int, st
 
 
 def _neighbour_hint(got: np.ndarray, query, gallery, k: int) -> str:
-    expected = reference_cosine_neighbours(query, gallery, k)
+    expected = _reference_neighbours(query, gallery, k)
     euclid = np.argsort(np.linalg.norm(gallery - query, axis=1), kind="stable")[:k]
     dot = np.argsort(-(gallery @ query), kind="stable")[:k]
-    least = reference_cosine_neighbours(-query, gallery, k)
+    least = _reference_neighbours(-query, gallery, k)
     if got.shape == expected.shape and not np.array_equal(euclid, expected) and np.array_equal(
             got, euclid):
         return ("these are the nearest by Euclidean distance; cosine similarity compares "
@@ -266,25 +292,8 @@ def cosine_neighbours(student: Callable, *, hidden: bool = False) -> None:
 # ------------------------------------------------------------ exercise: cluster purity
 
 
-def reference_purity(labels, clusters) -> float:
-    """The purity of a clustering: the fraction of points whose class is the most common
-    class of their cluster.
-
-    >>> reference_purity([0, 0, 1, 1, 2], [5, 5, 5, 7, 7])
-    0.6
-    """
-    from sklearn.metrics.cluster import contingency_matrix
-
-    labels, clusters = np.asarray(labels).ravel(), np.asarray(clusters).ravel()
-    if labels.shape != clusters.shape or labels.size == 0:
-        raise ValueError(f"labels and clusters must be non-empty and of the same length, got "
-                         f"{labels.shape} and {clusters.shape}")
-    table = contingency_matrix(labels, clusters)  # rows: classes, columns: clusters
-    return float(table.max(axis=0).sum() / labels.size)
-
-
 def _purity_cases(hidden: bool) -> list[tuple[np.ndarray, np.ndarray, str]]:
-    rng = np.random.default_rng(9 if hidden else 5)
+    rng = hidden_rng(9) if hidden else np.random.default_rng(5)
     labels = np.repeat(np.arange(4), [6, 5, 4, 5])
     cases = [
         (np.array([0, 0, 1, 1, 2]), np.array([5, 5, 5, 7, 7]),
@@ -349,7 +358,7 @@ def cluster_purity(student: Callable, *, hidden: bool = False) -> None:
             value = float(got)
         except (TypeError, ValueError):
             _fail(f"{call} returned {_short(got)}, expected one number between 0 and 1.", None)
-        expected = reference_purity(labels, clusters)
+        expected = _reference_purity(labels, clusters)
         if not np.isclose(value, expected, rtol=1e-6, atol=1e-9):
             _fail(f"{call} is {value:.4g}, expected {expected:.4g} ({what}).",
                   _purity_hint(value, labels, clusters))

@@ -52,7 +52,7 @@ from sklearn.neighbors import NearestNeighbors
 from tqdm.auto import tqdm
 
 import helpers
-from helpers import data, pretrain
+from helpers import data, pretrain, similarity
 from helpers.checks import transfer as check
 
 helpers.setup()
@@ -699,7 +699,7 @@ for space, (_, test_vectors) in embeddings.items():
     clusters = KMeans(len(digits.class_names), n_init=4, random_state=0).fit_predict(
         unit_rows(test_vectors))
     clustering[space] = {"NMI": normalized_mutual_info_score(y_test, clusters),
-                         "purity": check.reference_purity(y_test, clusters)}
+                         "purity": similarity.cluster_purity(y_test, clusters)}
 clustering = pd.DataFrame(clustering).T
 display(clustering.round(3))
 helpers.record("nmi_pixels", clustering.loc["pixels", "NMI"])
