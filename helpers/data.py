@@ -12,6 +12,12 @@ looked for, in order:
    forces this tier without looking at the network (or at files on disk) for every
    dataset that has a stand-in.
 
+A cache folder that cannot be read or written (no permission, a full disk) is not an
+error: it is skipped, and the line that announces the stand-in says why.
+``COURSE_REQUIRE_CANONICAL=1`` (CI's canonical stage) turns that fallback into a DataError
+that names the dataset and every place it looked; a stand-in forced by ``COURSE_OFFLINE=1``
+is not a fallback and stays allowed.
+
 A file whose hash does not match is never used: it is named, and deleted when it is in
 the cache (files under ``COURSE_DATA_PATH`` belong to the user and are only ignored).
 Downloads go to a temporary file that is renamed only once verified, so an
@@ -57,6 +63,7 @@ CACHE_ENV = "COURSE_CACHE_DIR"
 PATH_ENV = "COURSE_DATA_PATH"
 OFFLINE_ENV = "COURSE_OFFLINE"
 TIMEOUT_ENV = "COURSE_DOWNLOAD_TIMEOUT"
+STRICT_ENV = "COURSE_REQUIRE_CANONICAL"
 
 
 class DataError(RuntimeError):
@@ -150,9 +157,18 @@ def data_path() -> list[Path]:
     return [Path(part).expanduser() for part in raw.split(os.pathsep) if part.strip()]
 
 
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
 def offline() -> bool:
     """True when ``COURSE_OFFLINE`` asks for stand-ins without trying the network."""
-    return os.environ.get(OFFLINE_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
+    return _flag(OFFLINE_ENV)
+
+
+def require_canonical() -> bool:
+    """True when ``COURSE_REQUIRE_CANONICAL`` makes a fallback to a stand-in an error."""
+    return _flag(STRICT_ENV)
 
 
 def tier_summary() -> str:
@@ -161,7 +177,9 @@ def tier_summary() -> str:
         return f"{OFFLINE_ENV}=1: stand-in datasets (no network used)"
     dirs = [str(d) for d in data_path() if d.is_dir()]
     where = f"files from {', '.join(dirs)} or the cache" if dirs else "the cache"
-    return f"canonical datasets from {where}; missing files are downloaded (stand-ins if offline)"
+    fallback = (f"no stand-ins ({STRICT_ENV}=1)" if require_canonical()
+                else "stand-ins if offline")
+    return f"canonical datasets from {where}; missing files are downloaded ({fallback})"
 
 
 def sha256_of(path: Path) -> str:
@@ -193,21 +211,27 @@ def _digest(path: Path, source: Source) -> str:
 
 def _verified(path: Path, source: Source, *, may_delete: bool) -> bool:
     """True if ``path`` holds the source's bytes; a mismatch is reported (and deleted)."""
-    if not path.exists():
+    try:
+        if not path.exists():
+            return False
+        actual = _digest(path, source)
+    except OSError:  # a folder without read permission: as if the file were absent
         return False
-    actual = _digest(path, source)
     if actual == source.sha256:
         return True
     action = "deleted it" if may_delete else "ignoring it"
+    if may_delete:
+        try:
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
+        except OSError as exc:
+            action = f"ignoring it (could not delete it: {exc.strerror or exc})"
     print(
         f"hash mismatch for {path}: expected SHA-256 {source.sha256[:12]}..., "
         f"got {actual[:12]}...; {action}"
     )
-    if may_delete:
-        if path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            path.unlink(missing_ok=True)
     return False
 
 
@@ -222,15 +246,29 @@ def _timeout() -> float:
     return seconds
 
 
+class CacheError(DataError):
+    """The cache folder cannot be written (no permission, a full disk, not a folder)."""
+
+
+def _cache_error(place: Path, exc: OSError) -> CacheError:
+    return CacheError(f"cannot write to the cache folder {cache_dir()} "
+                      f"({exc.strerror or exc}: {getattr(exc, 'filename', None) or place}); "
+                      f"set {CACHE_ENV} to a writable folder with space")
+
+
 def _download(source: Source, target: Path) -> None:
     """Download ``source`` to ``target`` through a temporary file; verify, then rename.
 
-    Raises DataError naming the URL on network failure, time-out or hash mismatch.
+    Raises DataError naming the URL on network failure, time-out or hash mismatch, and
+    CacheError when the cache folder cannot take the file.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(
-        dir=target.parent, prefix=target.name + ".", suffix=".part", delete=False
-    )
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle = tempfile.NamedTemporaryFile(
+            dir=target.parent, prefix=target.name + ".", suffix=".part", delete=False
+        )
+    except OSError as exc:
+        raise _cache_error(target.parent, exc) from exc
     tmp = Path(handle.name)
     try:
         with handle:
@@ -242,6 +280,8 @@ def _download(source: Source, target: Path) -> None:
                 f"got {actual[:12]}...; the download was deleted"
             )
         os.replace(tmp, target)
+    except OSError as exc:  # _stream turns network errors into DataError: this is the disk
+        raise _cache_error(target, exc) from exc
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -261,7 +301,10 @@ def _stream(url: str, handle, desc: str) -> None:
             received = 0
             with tqdm(total=total, unit="B", unit_scale=True, desc=desc) as bar:
                 for block in iter(lambda: response.read(1 << 16), b""):
-                    handle.write(block)
+                    try:
+                        handle.write(block)
+                    except OSError as exc:  # the disk, not the network
+                        raise _cache_error(Path(handle.name), exc) from exc
                     received += len(block)
                     bar.update(len(block))
     # HTTPException covers a server that closes before Content-Length bytes (IncompleteRead).
@@ -310,6 +353,7 @@ def load(name: str, **options) -> Dataset:
     if not isinstance(name, str):
         raise TypeError(f"load() needs a dataset name (str), got {type(name).__name__}")
     entry = REGISTRY[_key(name)]
+    _check_options(entry, options)
     if not entry.sources:
         return entry.build({}, **options)
     try:
@@ -320,11 +364,42 @@ def load(name: str, **options) -> Dataset:
     except DataError as exc:
         if entry.standin is None:
             raise
+        if require_canonical() and not offline():
+            raise DataError(f"{STRICT_ENV}=1 and no canonical {entry.name}: {exc}; looked in "
+                            f"{_places(entry)}") from exc
         reason = f"{OFFLINE_ENV}=1" if offline() else str(exc)
         dataset = entry.standin(**options)
         print(f"Using the stand-in {dataset.name!r} for {entry.name} ({reason}).")
         return dataset
     return entry.build(files, **options)
+
+
+def _places(entry: Entry) -> str:
+    """Every place ``fetch`` looks for the entry's files, in order, as one line."""
+    places = []
+    for source in entry.sources:
+        places += [str(cache_dir() / source.path), *(str(d / source.path) for d in data_path())]
+        places.append(source.url if not offline() else f"{source.url} (not tried offline)")
+    return ", ".join(places)
+
+
+def _options(builder: Callable[..., Dataset], *, skip_files: bool) -> list[str]:
+    import inspect
+
+    params = list(inspect.signature(builder).parameters.values())
+    return [p.name for p in params[1 if skip_files else 0:]
+            if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+
+
+def _check_options(entry: Entry, options: dict) -> None:
+    """Name the dataset and its valid options for an option it does not take."""
+    valid = _options(entry.build, skip_files=True)
+    unknown = [key for key in options if key not in valid]
+    if unknown:
+        s = "s" if len(unknown) > 1 else ""
+        raise TypeError(f"load({entry.name!r}) got unknown option{s} "
+                        f"{', '.join(map(repr, unknown))}; {entry.name} takes "
+                        f"{', '.join(valid) if valid else 'no options'}")
 
 
 def _key(name: str) -> str:
@@ -335,10 +410,22 @@ def _key(name: str) -> str:
     return key
 
 
+def _test_size(value: object) -> float:
+    """``test_size`` as every dataset takes it: a fraction strictly between 0 and 1.
+
+    scikit-learn would read an int as a count of test examples; the course never does.
+    """
+    if isinstance(value, bool) or not isinstance(value, (float, int, np.floating, np.integer)) \
+            or not 0 < value < 1:
+        raise ValueError(f"test_size must be a fraction between 0 and 1, got {value!r}")
+    return float(value)
+
+
 def _split(x: np.ndarray, y: np.ndarray, test_size: float, seed: int):
     from sklearn.model_selection import train_test_split
 
-    return train_test_split(x, y, test_size=test_size, random_state=seed, stratify=y)
+    return train_test_split(x, y, test_size=_test_size(test_size), random_state=seed,
+                            stratify=y)
 
 
 def _positive_int(value: object, what: str) -> int:
@@ -401,6 +488,7 @@ def _build_points(kind: str) -> Callable[..., Dataset]:
         from sklearn import datasets as skd
 
         n = _positive_int(n, "n")
+        _test_size(test_size)  # before the split below, whose error says "use a larger n"
         if kind == "xor":
             x, y = make_xor(n, 0.15 if noise is None else noise, seed)
         elif kind == "spirals":
@@ -551,9 +639,32 @@ class ZipSource(Source):
     ``sha256`` is the folder's combined checksum (see ``_digest``): the files are verified,
     not the archive, which a host such as GitHub may rebuild with other bytes. Only the
     members whose names match the glob ``members`` are kept, stored flat in ``path``.
+    ``size`` is the total number of bytes those files hold: unpacking stops, with an error,
+    as soon as they would inflate to more (a zip bomb fills no disk before its hash fails).
     """
 
     members: str = "*"
+    size: int = 0
+
+    def __post_init__(self) -> None:
+        if isinstance(self.size, bool) or not isinstance(self.size, int) or self.size <= 0:
+            raise ValueError(f"ZipSource {self.path!r} needs size, the bytes its files hold "
+                             f"unpacked (a positive int), got {self.size!r}")
+
+
+def _inflate(src, dst, budget: int, what: str) -> int:
+    """Copy the open zip member ``src`` into ``dst``, at most ``budget`` bytes; return the count.
+
+    Raises DataError as soon as the member holds more: its header's size may lie.
+    """
+    written = 0
+    while block := src.read(min(1 << 16, budget - written + 1)):
+        written += len(block)
+        if written > budget:
+            raise DataError(f"{what} inflate to more than {budget:,} bytes, the size the "
+                            "registry expects; not unpacked (a damaged or malicious archive)")
+        dst.write(block)
+    return written
 
 
 def _download_zip(source: ZipSource, target: Path) -> None:
@@ -567,19 +678,25 @@ def _download_zip(source: ZipSource, target: Path) -> None:
     import zipfile
     from pathlib import PurePosixPath
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{target.name}.",
-                                     suffix=".part") as scratch:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        scratch_dir = tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{target.name}.",
+                                                  suffix=".part")
+    except OSError as exc:
+        raise _cache_error(target.parent, exc) from exc
+    with scratch_dir as scratch:
         archive, unpacked = Path(scratch) / "archive.zip", Path(scratch) / target.name
-        with open(archive, "wb") as handle:
-            _stream(source.url, handle, archive.name)
+        what = f"the files of {source.url} matching {source.members!r}"
         try:
+            with open(archive, "wb") as handle:
+                _stream(source.url, handle, archive.name)
             unpacked.mkdir()
             with zipfile.ZipFile(archive) as zipped:
                 wanted = [m for m in zipped.infolist()
                           if not m.is_dir() and fnmatch.fnmatchcase(m.filename, source.members)]
                 if not wanted:
                     raise DataError(f"{source.url} holds no file matching {source.members!r}")
+                budget = source.size
                 for member in wanted:
                     # Flat, by base name only: a member name cannot point outside the folder.
                     destination = unpacked / PurePosixPath(member.filename).name
@@ -587,10 +704,12 @@ def _download_zip(source: ZipSource, target: Path) -> None:
                         raise DataError(f"{source.url} holds two files named "
                                         f"{destination.name!r} matching {source.members!r}")
                     with zipped.open(member) as src, open(destination, "wb") as dst:
-                        shutil.copyfileobj(src, dst)
+                        budget -= _inflate(src, dst, budget, what)
         except zipfile.BadZipFile as exc:
             raise DataError(f"could not unpack {source.url}: not a valid zip archive "
                             f"({exc})") from exc
+        except OSError as exc:  # network errors are DataError already: this is the disk
+            raise _cache_error(target.parent, exc) from exc
         actual = _digest(unpacked, source)
         if actual != source.sha256:
             raise DataError(
@@ -611,6 +730,7 @@ _FSDD = ZipSource(
     "https://github.com/Jakobovski/free-spoken-digit-dataset/archive/refs/tags/v1.0.10.zip",
     "8f12bbbd51d141d7b73139fc9ba83cf9aaea4b7a385284e7710430761b28b673",
     members="*/recordings/*.wav",
+    size=21_128_848,  # the 3,000 wavs, as the MANIFEST's folder lists them
 )
 _AUDIO_FIELDS = (
     "x_train and x_test are float32 clips in [-1, 1] of `length` samples (default 8,000: "
@@ -731,9 +851,7 @@ def decode_polarity(data: bytes) -> list[str]:
 def _polarity_dataset(negative: list[str], positive: list[str], name: str, description: str,
                       canonical: bool, test_size: float, n_train: int | None,
                       n_test: int | None, seed: int) -> Dataset:
-    if isinstance(test_size, bool) or not isinstance(test_size, (float, int)) \
-            or not 0 < test_size < 1:
-        raise ValueError(f"test_size must be a fraction between 0 and 1, got {test_size!r}")
+    test_size = _test_size(test_size)
     # Object arrays of str, not numpy's fixed-width "<U": Keras' fit and predict refuse
     # "<U" arrays (a TextVectorization inside a model needs them as strings).
     x = np.array(negative + positive, dtype=object)
@@ -823,9 +941,7 @@ def _text_dataset(text: str, name: str, description: str, canonical: bool,
     """A character corpus cut in two: train first, test last (no shuffling of text)."""
     if n_chars is not None:
         text = text[:_positive_int(n_chars, "n_chars")]
-    if isinstance(test_size, bool) or not isinstance(test_size, (float, int)) \
-            or not 0 < test_size < 1:
-        raise ValueError(f"test_size must be a fraction between 0 and 1, got {test_size!r}")
+    test_size = _test_size(test_size)
     cut = int(round(len(text) * (1 - test_size)))
     if not 0 < cut < len(text):
         raise ValueError(f"cannot cut {len(text):,} characters into a train and a test part "
@@ -899,17 +1015,23 @@ _TEXT8 = Source(
     "https://mattmahoney.net/dc/text8.zip",
     "a6640522afe85d1963ad56c05b0ede0a0c000dddc9671758a6cc09b7a38e5232",
 )
+_TEXT8_SIZE = 100_000_000
 
 
 def _build_text8(files: dict[str, Path], n_chars: int | None = None,
                  test_size: float = 0.1) -> Dataset:
     import zipfile
 
-    limit = -1 if n_chars is None else _positive_int(n_chars, "n_chars")
+    limit = _TEXT8_SIZE if n_chars is None else _positive_int(n_chars, "n_chars")
     # Streamed out of the zip: the first few million characters are read and inflated,
-    # not the whole 100 MB.
+    # not the whole 100 MB; and never more than the member's known size, plus one byte
+    # to notice a member that holds more.
     with zipfile.ZipFile(files[_TEXT8.path]) as archive, archive.open("text8") as member:
-        text = member.read(limit).decode("ascii")
+        raw = member.read(min(limit, _TEXT8_SIZE) + (n_chars is None))
+    if len(raw) > _TEXT8_SIZE:
+        raise DataError(f"the member text8 of {files[_TEXT8.path]} holds more than "
+                        f"{_TEXT8_SIZE:,} bytes, the size the registry expects")
+    text = raw.decode("ascii")
     if n_chars is not None and len(text) == n_chars and " " in text.strip():
         text = text[:text.rstrip().rfind(" ")]  # no half word at the cut
     words = f"{text.count(' '):,} words"  # text8 puts exactly one space before every word

@@ -418,8 +418,10 @@ def fsdd_from(monkeypatch):
     """Point the "fsdd" entry at another URL and checksum; allow downloads."""
     monkeypatch.delenv("COURSE_OFFLINE")
 
-    def _point(url: str, sha256: str) -> ZipSource:
-        source = ZipSource("fsdd/recordings", url, sha256, members="*/recordings/*.wav")
+    def _point(url: str, sha256: str, size: int = sum(map(len, RECORDINGS.values()))
+               ) -> ZipSource:
+        source = ZipSource("fsdd/recordings", url, sha256, members="*/recordings/*.wav",
+                           size=size)
         entry = data.REGISTRY["fsdd"]
         monkeypatch.setitem(data.REGISTRY, "fsdd", data.Entry(
             entry.name, entry.description, entry.license, entry.citation, entry.build,
@@ -494,7 +496,9 @@ def test_real_recordings_through_the_zip_path(canonical_datasets, http_server, f
         pytest.skip(f"{canonical_datasets} has no fsdd/recordings")
     files = {p.name: p.read_bytes() for p in recordings.glob("*.wav")}
     # The real checksum of the MANIFEST: what the canonical zip must unpack to.
-    fsdd_from(http_server.add("v1.0.10.zip", _zip(files)), FSDD_SHA)
+    # The size cap of the registry, which the real recordings must fit in.
+    fsdd_from(http_server.add("v1.0.10.zip", _zip(files)), FSDD_SHA,
+              data.REGISTRY["fsdd"].sources[0].size)
     ds = data.load("fsdd")
     assert ds.canonical and ds.x_train.shape == (2700, 8000)
     assert len(list((course_env / "fsdd" / "recordings").iterdir())) == 3000

@@ -476,3 +476,239 @@ def test_status_and_tier_summary(monkeypatch, tmp_path):
     monkeypatch.delenv("COURSE_OFFLINE")
     monkeypatch.setenv("COURSE_DATA_PATH", str(tmp_path))
     assert str(tmp_path) in data.tier_summary()
+
+
+# ------------------------------------------------------ a cache folder that cannot be used
+
+
+def _zip_bytes(members: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def _sources(kind: str, http_server) -> Source:
+    if kind == "file":
+        return Source(REL, http_server.add("blob.bin", PAYLOAD), PAYLOAD_SHA)
+    members = {"top/rec/a.wav": PAYLOAD, "top/rec/b.wav": PAYLOAD[:100]}
+    sha = _dir_sha({"a.wav": PAYLOAD, "b.wav": PAYLOAD[:100]}, "ziptest/rec")
+    return data.ZipSource("ziptest/rec", http_server.add("rec.zip", _zip_bytes(members)), sha,
+                          members="top/rec/*.wav", size=len(PAYLOAD) + 100)
+
+
+def _dir_sha(files: dict[str, bytes], prefix: str) -> str:
+    lines = sorted((f"{prefix}/{name}", hashlib.sha256(content).hexdigest())
+                   for name, content in files.items())
+    return hashlib.sha256("".join(f"{h}  {p}\n" for p, h in lines).encode()).hexdigest()
+
+
+@pytest.mark.parametrize("kind", ["file", "zip"])
+def test_cache_that_is_not_a_folder_falls_back_to_the_standin_saying_why(
+        http_server, register, tmp_path, monkeypatch, online, capsys, kind):
+    # A file where the cache folder should be: mkdir fails even for root, like a folder
+    # without write permission does for a student.
+    blocker = tmp_path / "cache-is-a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("COURSE_CACHE_DIR", str(blocker))
+    source = _sources(kind, http_server)
+    register(source)
+
+    ds = data.load(TEST_NAME)
+
+    assert ds.canonical is False
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert "stand-in" in lines[0] and TEST_NAME in lines[0]
+    assert f"cannot write to the cache folder {blocker}" in lines[0]
+    assert "COURSE_CACHE_DIR" in lines[0]
+    with pytest.raises(data.CacheError):
+        data.fetch(source)
+
+
+def test_cache_that_cannot_be_used_is_skipped_for_the_data_path(
+        register, tmp_path, monkeypatch, online, closed_port):
+    blocker = tmp_path / "cache-is-a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("COURSE_CACHE_DIR", str(blocker))
+    shared = tmp_path / "shared"
+    (shared / REL).parent.mkdir(parents=True)
+    (shared / REL).write_bytes(PAYLOAD)
+    monkeypatch.setenv("COURSE_DATA_PATH", str(shared))
+    register(Source(REL, f"http://127.0.0.1:{closed_port}/blob.bin", PAYLOAD_SHA))
+
+    assert data.load(TEST_NAME).canonical is True
+
+
+class _FullDisk:
+    """A temporary file on a disk that is full: opening or writing raises ENOSPC."""
+
+    def __init__(self, *, at: str, **kwargs):
+        import errno
+
+        self.error = OSError(errno.ENOSPC, "No space left on device")
+        if at == "open":
+            raise self.error
+        self._file = _REAL_NTF(**kwargs)
+        self.name = self._file.name
+
+    def write(self, block: bytes) -> int:
+        raise self.error
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._file.close()
+
+
+_REAL_NTF = __import__("tempfile").NamedTemporaryFile
+
+
+@pytest.mark.parametrize("at", ["open", "write"])
+def test_full_disk_falls_back_to_the_standin_saying_why(
+        http_server, register, course_env, online, monkeypatch, capsys, at):
+    register(_sources("file", http_server))
+    monkeypatch.setattr(data.tempfile, "NamedTemporaryFile",
+                        lambda **kwargs: _FullDisk(at=at, **kwargs))
+
+    ds = data.load(TEST_NAME)
+
+    assert ds.canonical is False
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert f"cannot write to the cache folder {course_env}" in lines[0]
+    assert "No space left on device" in lines[0] and "stand-in" in lines[0]
+    assert _files_under(course_env) == []  # no half-written .part left behind
+
+
+# --------------------------------------------------------------------------- zip bombs
+
+
+def test_zip_member_is_not_inflated_beyond_the_expected_size(
+        http_server, register, course_env, online, capsys):
+    # 64 MB of zeros deflate to about 64 KB: the registry expects 10 KB of recordings.
+    bomb = _zip_bytes({"top/rec/a.wav": bytes(64 << 20)})
+    assert len(bomb) < 200_000
+    source = data.ZipSource("ziptest/rec", http_server.add("rec.zip", bomb), "0" * 64,
+                            members="top/rec/*.wav", size=len(PAYLOAD))
+    register(source)
+
+    with pytest.raises(DataError, match=r"inflate to more than 10,240 bytes, the size the "
+                                        r"registry expects"):
+        data.fetch(source)
+    assert _files_under(course_env) == []
+    assert data.load(TEST_NAME).canonical is False
+    assert "more than 10,240 bytes" in capsys.readouterr().out
+
+
+def test_zip_size_cap_counts_every_member_and_is_required():
+    with pytest.raises(ValueError, match="size"):
+        data.ZipSource("ziptest/rec", "https://example.org/x.zip", "0" * 64)
+    assert data.REGISTRY["fsdd"].sources[0].size == 21_128_848
+
+
+def test_the_fsdd_size_cap_is_the_size_of_the_manifests_files(canonical_datasets):
+    folder = canonical_datasets / "fsdd" / "recordings"
+    if not folder.is_dir():
+        pytest.skip(f"{canonical_datasets} has no fsdd/recordings")
+    total = sum(p.stat().st_size for p in folder.glob("*.wav"))
+    assert data.REGISTRY["fsdd"].sources[0].size == total
+
+
+# -------------------------------------------------------------------- options, test_size
+
+
+def _options(builder, *, skip_files: bool) -> list[str]:
+    import inspect
+
+    return list(inspect.signature(builder).parameters)[1 if skip_files else 0:]
+
+
+@pytest.mark.parametrize("name", data.names())
+def test_unknown_option_names_the_dataset_and_its_options(name):
+    valid = _options(data.REGISTRY[name].build, skip_files=True)
+    with pytest.raises(TypeError) as info:
+        data.load(name, bogus=1)
+    message = str(info.value)
+    assert f"load({name!r}) got unknown option 'bogus'" in message
+    assert all(option in message for option in valid), message
+    assert "<locals>" not in message and "_build" not in message
+
+
+def test_every_standin_takes_the_options_of_its_dataset():
+    for name in data.names():
+        entry = data.REGISTRY[name]
+        if entry.standin is not None:
+            assert (_options(entry.standin, skip_files=False)
+                    == _options(entry.build, skip_files=True)), name
+
+
+TEST_SIZE_SETS = [n for n in data.names()
+                  if "test_size" in _options(data.REGISTRY[n].build, skip_files=True)]
+
+
+@pytest.mark.parametrize("name", TEST_SIZE_SETS)
+@pytest.mark.parametrize("bad", [2, 0, 1, 1.5, -0.1, True, "0.2"])
+def test_test_size_is_a_fraction_for_every_dataset(name, bad):
+    with pytest.raises(ValueError, match=rf"test_size must be a fraction between 0 and 1, "
+                                         rf"got {bad!r}"):
+        data.load(name, test_size=bad)
+
+
+def test_test_size_sets_are_all_kinds():
+    assert {"xor", "digits", "sentence_polarity", "tinyshakespeare"} <= set(TEST_SIZE_SETS)
+    assert len(data.load("xor", n=100, test_size=0.2).x_test) == 20
+
+
+# -------------------------------------------------------------- COURSE_REQUIRE_CANONICAL
+
+
+def test_require_canonical_turns_the_fallback_into_an_error_naming_where_it_looked(
+        closed_port, register, course_env, online, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("COURSE_REQUIRE_CANONICAL", "1")
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    monkeypatch.setenv("COURSE_DATA_PATH", str(shared))
+    url = f"http://127.0.0.1:{closed_port}/blob.bin"
+    register(Source(REL, url, PAYLOAD_SHA))
+
+    with pytest.raises(DataError) as info:
+        data.load(TEST_NAME)
+    message = str(info.value)
+    assert "COURSE_REQUIRE_CANONICAL=1" in message and TEST_NAME in message
+    for place in (course_env / REL, shared / REL, url):
+        assert str(place) in message, message
+    assert "stand-in" not in capsys.readouterr().out
+    assert "no stand-ins" in data.tier_summary()
+
+    (shared / REL).parent.mkdir(parents=True)
+    (shared / REL).write_bytes(PAYLOAD)
+    assert data.load(TEST_NAME).canonical is True
+
+
+def test_require_canonical_leaves_a_forced_offline_run_alone(register, monkeypatch):
+    monkeypatch.setenv("COURSE_REQUIRE_CANONICAL", "1")  # conftest: COURSE_OFFLINE=1
+    register(Source(REL, "http://127.0.0.1:9/never", PAYLOAD_SHA))
+    assert data.load(TEST_NAME).canonical is False
+
+
+def test_every_notebook_loads_data_that_ci_has(canonical_datasets, monkeypatch):
+    """CI's canonical stage runs with COURSE_REQUIRE_CANONICAL=1 and only these files."""
+    import re
+
+    monkeypatch.setenv("COURSE_DATA_PATH", str(canonical_datasets))
+    loaded = set()
+    for source in sorted((ROOT / "notebooks" / "src").glob("[0-9][0-9]_*.py")):
+        text = source.read_text(encoding="utf-8")
+        loaded |= set(re.findall(r"""data\.load\(\s*["']([\w-]+)["']""", text))
+        # A name held in a variable, as 09's CORPUS = "tinyshakespeare"
+        for variable in re.findall(r"data\.load\(\s*([A-Z_]+)\b", text):
+            loaded |= set(re.findall(rf"^{variable}\s*=\s*[\"']([\w-]+)[\"']", text, re.M))
+    assert {"fashion_mnist", "fsdd", "sentence_polarity", "tinyshakespeare"} <= loaded
+    missing = {name for name in loaded if data.status(name) == "missing"}
+    assert not missing, f"notebooks load {missing}, which {canonical_datasets} lacks"
