@@ -95,6 +95,18 @@ def corpus_sentences(text: str, max_length: int = 1000) -> list[list[str]]:
     return sentences
 
 
+def _tokens(tokens, caller: str) -> list:
+    """``tokens`` as a list; a str is refused, since iterating over it gives characters."""
+    if isinstance(tokens, (str, bytes)):
+        raise TypeError(f"{caller}() needs a list of tokens (words), got a {type(tokens).__name__}"
+                        f" {tokens[:40]!r}: split it into words first, e.g. tokenize(text)")
+    try:
+        return list(tokens)
+    except TypeError as exc:
+        raise TypeError(f"{caller}() needs a list of tokens (words), got "
+                        f"{type(tokens).__name__}") from exc
+
+
 def _window(window) -> int:
     if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
         raise ValueError(f"window must be a positive int, got {window!r}")
@@ -111,7 +123,7 @@ def skipgram_pairs(tokens: Sequence[str], window: int) -> list[tuple[str, str]]:
     [('the', 'quick'), ('quick', 'the'), ('quick', 'brown'), ('brown', 'quick')]
     """
     window = _window(window)
-    tokens = list(tokens)
+    tokens = _tokens(tokens, "skipgram_pairs")
     return [(tokens[i], tokens[j]) for i in range(len(tokens))
             for j in range(max(0, i - window), min(len(tokens), i + window + 1)) if j != i]
 
@@ -124,7 +136,7 @@ def cbow_examples(tokens: Sequence[str], window: int) -> list[tuple[list[str], s
     [(['quick'], 'the'), (['the', 'brown'], 'quick'), (['quick'], 'brown')]
     """
     window = _window(window)
-    tokens = list(tokens)
+    tokens = _tokens(tokens, "cbow_examples")
     return [(tokens[max(0, i - window):i] + tokens[i + 1:i + window + 1], tokens[i])
             for i in range(len(tokens))]
 

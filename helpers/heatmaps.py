@@ -131,6 +131,11 @@ def _probabilities(predict: Callable, batch: np.ndarray) -> np.ndarray:
         raise ValueError(f"predict must return one row of class probabilities per image, "
                          f"shape ({len(batch)}, classes) for {len(batch)} images; got shape "
                          f"{out.shape} (for one sigmoid output, return shape (n, 1))")
+    if not np.all(np.isfinite(out)):
+        bad = int(np.sum(~np.isfinite(out).all(axis=1)))
+        raise ValueError(f"predict returned nan or inf for {bad} of {len(batch)} images: the map "
+                         "would be meaningless; did the model diverge (check its loss), or do "
+                         "the images hold nan?")
     return out
 
 

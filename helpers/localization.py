@@ -49,6 +49,19 @@ def _as_boxes(boxes, what: str) -> np.ndarray:
     return arr
 
 
+def _corners(boxes, what: str) -> np.ndarray:
+    """``_as_boxes``, and every box with its minima at most its maxima."""
+    arr = _as_boxes(boxes, what)
+    inverted = (arr[..., 2] < arr[..., 0]) | (arr[..., 3] < arr[..., 1])
+    if np.any(inverted):
+        first = arr.reshape(-1, 4)[np.flatnonzero(inverted.reshape(-1))[0]]
+        raise ValueError(f"{what} has {int(inverted.sum())} inverted box(es), e.g. "
+                         f"{first.tolist()}: corners format is (x_min, y_min, x_max, y_max) with "
+                         "x_max >= x_min and y_max >= y_min; convert other formats with "
+                         "convert_boxes")
+    return arr
+
+
 # ------------------------------------------------------------------------------ scenes
 
 
@@ -152,7 +165,9 @@ def iou(box_a, box_b):
 
     ``box_a`` and ``box_b`` have shape (..., 4) and broadcast against each other, as numpy
     arrays do (one box against many, or n against n, pair by pair). A box with
-    ``x_max <= x_min`` or ``y_max <= y_min`` is empty; the IoU of two empty boxes is 0.
+    ``x_max == x_min`` or ``y_max == y_min`` is empty; the IoU of two empty boxes is 0. An
+    inverted box (``x_max < x_min`` or ``y_max < y_min``) is an error: it is a box in another
+    format, or corners in the wrong order, and would silently score 0.
     Returns a float for two single boxes, else an array of the broadcast leading shape.
 
     >>> iou([0, 0, 2, 2], [1, 1, 3, 3])  # 1 pixel in common, 7 covered in all
@@ -160,7 +175,7 @@ def iou(box_a, box_b):
     >>> iou([[0, 0, 4, 4], [0, 0, 4, 4]], [[1, 1, 3, 3], [4, 0, 6, 4]]).tolist()
     [0.25, 0.0]
     """
-    a, b = _as_boxes(box_a, "box_a"), _as_boxes(box_b, "box_b")
+    a, b = _corners(box_a, "box_a"), _corners(box_b, "box_b")
     try:
         np.broadcast_shapes(a.shape, b.shape)
     except ValueError as exc:
