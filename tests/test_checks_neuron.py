@@ -104,7 +104,7 @@ def vectorised_gradient(x, y, w, b):
 def test_reference_gradient_matches_a_numerical_gradient():
     rng = np.random.default_rng(0)
     x, y, params = rng.normal(size=(7, 3)), rng.integers(0, 2, size=7), rng.normal(size=4)
-    dw, db = check.mse_gradient(x, y, params[:3], params[3])
+    dw, db = check._mse_gradient(x, y, params[:3], params[3])
     numeric = scratch.numerical_gradient(
         lambda: scratch.squared_error(y, scratch.sigmoid(x @ params[:3] + params[3])), params)
     np.testing.assert_allclose(np.r_[dw, db], numeric, atol=1e-8)
@@ -288,3 +288,22 @@ def test_train_rejects_a_loop_that_loses_the_bias():
 
     with pytest.raises(CheckFailed, match="b returned by"):
         check.train(no_bias)
+
+
+# ----------------------------------------------------- passing examples (not in docstrings)
+
+
+def test_docstring_style_solutions_pass(capsys):
+    # These were the docstrings' examples; a check's docstring now shows a wrong answer.
+    check.sigmoid(lambda z: 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=float))))
+    check.gradient(check._mse_gradient)
+    check.train(minibatch_sgd)
+    out = capsys.readouterr().out
+    assert "✔ sigmoid: correct (5 cases)." in out
+    assert "✔ _mse_gradient: correct (4 cases" in out
+    assert "✔ minibatch_sgd: correct" in out
+
+
+def test_reference_gradient_is_not_exported():
+    assert "mse_gradient" not in check.__all__ and "_mse_gradient" not in check.__all__
+    assert not hasattr(check, "mse_gradient")

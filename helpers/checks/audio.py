@@ -18,9 +18,18 @@ from collections.abc import Callable
 import numpy as np
 
 from helpers import audio
-from helpers.checks import _fail, _short, call_student, expect_close, passed
+from helpers.checks import _fail, _short, call_student, expect_close, hidden_rng, passed
 
 __all__ = ["frame_signal", "mel_scale", "spectral_centroid"]
+
+# The course functions that answer each check (the grader scores a submission that calls
+# them zero): tools/grade.py reads this.
+REFERENCES: dict[str, tuple[str, ...]] = {
+    "frame_signal": ("helpers.audio.frame_signal",),
+    "mel_scale": ("helpers.audio.hz_to_mel", "helpers.audio.mel_to_hz",
+                  "helpers.audio.mel_filterbank"),
+    "spectral_centroid": ("helpers.audio.spectral_centroid",),
+}
 
 
 def _call(student: Callable, args: tuple, name: str, call: str, hint: str | None):
@@ -47,7 +56,7 @@ def _same(got: np.ndarray, expected: np.ndarray, rtol: float = 1e-6) -> bool:
 
 def _frame_cases(hidden: bool) -> list[tuple[np.ndarray, int, int]]:
     """(x, frame_length, frame_step): small readable ones first, then a real-sized clip."""
-    rng = np.random.default_rng(7 if hidden else 6)
+    rng = hidden_rng(7) if hidden else np.random.default_rng(6)
     if hidden:
         return [(np.arange(100.0), 10, 7), (rng.normal(size=8000), 256, 128),
                 (np.arange(7.0), 7, 3), (np.arange(2.0), 3, 1), (np.arange(20.0), 1, 1),
@@ -182,7 +191,7 @@ def mel_scale(to_mel: Callable, to_hz: Callable, *, hidden: bool = False) -> Non
     if not _same(back, hz, rtol=1e-4):
         expect_close(back, hz, f"mel_to_hz(array {mel.round(1).tolist()})", rtol=1e-4,
                      atol=1e-6, hint=_hz_hint(back, mel))
-    rng = np.random.default_rng(9 if hidden else 8)
+    rng = hidden_rng(9) if hidden else np.random.default_rng(8)
     freqs = rng.uniform(0, 8000, size=20)
     round_trip = _convert(to_hz, _convert(to_mel, freqs, "hz_to_mel", "value"), "mel_to_hz",
                           "value")
@@ -205,7 +214,7 @@ def _tone_spectrogram(freq: float, sample_rate: int, n_fft: int) -> np.ndarray:
 
 
 def _centroid_cases(hidden: bool) -> list[tuple[np.ndarray, int]]:
-    rng = np.random.default_rng(5 if hidden else 4)
+    rng = hidden_rng(5) if hidden else np.random.default_rng(4)
     if hidden:
         noisy = rng.uniform(0, 1, size=(6, 65))
         noisy[2] = 0.0

@@ -15,9 +15,26 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from helpers.checks import _fail, _short, call_student, expect_close, expect_count, passed
+from helpers.checks import (
+    _fail,
+    _short,
+    call_student,
+    expect_close,
+    expect_count,
+    hidden_rng,
+    passed,
+)
 
 __all__ = ["conv2d_valid", "output_size", "receptive_field", "cnn_spec", "CNN_SPEC"]
+
+# The course functions that answer each check (the grader scores a submission that calls
+# them zero): tools/grade.py reads this.
+REFERENCES: dict[str, tuple[str, ...]] = {
+    "conv2d_valid": ("helpers.scratch.conv2d",),
+    "output_size": (),
+    "receptive_field": (),
+    "cnn_spec": (),
+}
 
 
 def _matches(got, candidate: np.ndarray) -> bool:
@@ -44,7 +61,7 @@ def _conv_reference(image: np.ndarray, kernel: np.ndarray, stride: int) -> np.nd
 
 def _conv_cases(hidden: bool) -> list[tuple[np.ndarray, np.ndarray, int]]:
     """(image, kernel, stride): the lecture's example, then the shapes that catch mistakes."""
-    rng = np.random.default_rng(11 if hidden else 3)
+    rng = hidden_rng(11) if hidden else np.random.default_rng(3)
     if not hidden:
         shapes = [((3, 4), (2, 2), 1),  # the 3x4 matrix and 2x2 kernel of the notebook
                   ((5, 5), (3, 3), 2),  # stride 2
@@ -59,8 +76,11 @@ def _conv_cases(hidden: bool) -> list[tuple[np.ndarray, np.ndarray, int]]:
         cases = []
     for image_shape, kernel_shape, stride in shapes:
         # Small integers keep the numbers in a message readable.
-        cases.append((rng.integers(-3, 4, size=image_shape).astype(float),
-                      rng.integers(-2, 3, size=kernel_shape).astype(float), stride))
+        image = rng.integers(-3, 4, size=image_shape).astype(float)
+        kernel = rng.integers(-2, 3, size=kernel_shape).astype(float)
+        while not kernel.any():  # an all-zero kernel answers 0 whatever the code does
+            kernel = rng.integers(-2, 3, size=kernel_shape).astype(float)
+        cases.append((image, kernel, stride))
     return cases
 
 

@@ -20,10 +20,20 @@ from collections.abc import Callable
 import numpy as np
 
 from helpers import gans
-from helpers.checks import _fail, _short, call_student, expect_close, passed
+from helpers.checks import _fail, _short, call_student, expect_close, hidden_rng, passed
 
 __all__ = ["discriminator_loss", "generator_loss", "optimal_discriminator", "game_value",
            "generator_spec", "PARAMS_RANGE"]
+
+# The course functions that answer each check (the grader scores a submission that calls
+# them zero): tools/grade.py reads this.
+REFERENCES: dict[str, tuple[str, ...]] = {
+    "discriminator_loss": ("helpers.gans.discriminator_loss",),
+    "generator_loss": ("helpers.gans.generator_loss",),
+    "optimal_discriminator": ("helpers.gans.optimal_discriminator",),
+    "game_value": ("helpers.gans.game_value",),
+    "generator_spec": ("helpers.gans.build_generator",),
+}
 
 
 def _number(got, call: str) -> float:
@@ -417,7 +427,8 @@ def generator_spec(build: Callable, *, hidden: bool = False) -> None:
             _fail(f"{call} returned the same model object twice.",
                   "build a new model inside the function on every call.")
         built.append(model)
-        z = np.random.default_rng(latent_dim).normal(size=(8, latent_dim)).astype("float32")
+        z_rng = hidden_rng(latent_dim) if hidden else np.random.default_rng(latent_dim)
+        z = z_rng.normal(size=(8, latent_dim)).astype("float32")
         try:
             images = keras.ops.convert_to_numpy(model(z, training=False))
         except Exception as exc:

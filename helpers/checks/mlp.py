@@ -20,11 +20,20 @@ from helpers.checks import (
     _short,
     expect_at_least,
     expect_close,
+    hidden_rng,
     not_implemented,
     passed,
 )
 
 __all__ = ["dense_tanh_backward", "two_branch_model", "trained_classifier"]
+
+# The course functions that answer each check (the grader scores a submission that calls
+# them zero): tools/grade.py reads this.
+REFERENCES: dict[str, tuple[str, ...]] = {
+    "dense_tanh_backward": ("helpers.scratch.MLP",),
+    "two_branch_model": (),
+    "trained_classifier": (),
+}
 
 
 # ------------------------------------------------------------- exercise: dense backward
@@ -38,7 +47,7 @@ def _dense_tanh_backward(x, W, b, grad_a):
 
 def _backward_cases(hidden: bool) -> list[tuple[np.ndarray, ...]]:
     """(x, W, b, grad_a) for several shapes: batch size 1, one unit, square W, saturation."""
-    rng = np.random.default_rng(2 if hidden else 1)
+    rng = hidden_rng(2) if hidden else np.random.default_rng(1)
     # (batch, inputs, units, scale of the weights): a large scale pushes tanh into
     # saturation, where forgetting its derivative makes the biggest difference.
     shapes = [(4, 3, 2, 1.0), (1, 3, 2, 1.0), (5, 1, 1, 1.0), (3, 4, 4, 1.0), (6, 2, 3, 3.0)]
@@ -277,7 +286,7 @@ def two_branch_model(build: Callable, *, hidden: bool = False) -> None:
               "(2*8+8 per branch, 16+1 in the last layer).", f"follow the spec: {_SPEC}.")
     _check_wiring(model, branches, head, np.random.default_rng(0).normal(size=(6, 2)))
     if hidden:
-        _check_wiring(model, branches, head, np.random.default_rng(1).normal(size=(1, 2)) * 3)
+        _check_wiring(model, branches, head, hidden_rng(1).normal(size=(1, 2)) * 3)
         if _build(build, name) is model:
             _fail(f"{name}() returned the same model object twice.",
                   "create the layers and the model inside the function, so that every "

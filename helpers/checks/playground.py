@@ -20,10 +20,18 @@ from collections.abc import Callable
 
 import numpy as np
 
-from helpers.checks import _fail, _short, call_student, expect_close, passed
+from helpers.checks import _fail, _short, call_student, expect_close, hidden_rng, passed
 
 __all__ = ["features", "circles_without_hidden_layer", "spiral_with_few_neurons",
            "CIRCLES_TARGET", "SPIRAL_TARGET", "MAX_SPIRAL_NEURONS", "MAX_STEPS"]
+
+# The course functions that answer each check (the grader scores a submission that calls
+# them zero): tools/grade.py reads this.
+REFERENCES: dict[str, tuple[str, ...]] = {
+    "features": ("helpers.playground.expand_features",),
+    "circles_without_hidden_layer": (),
+    "spiral_with_few_neurons": (),
+}
 
 CIRCLES_TARGET = 0.95
 SPIRAL_TARGET = 0.90
@@ -46,7 +54,7 @@ SPIRAL_DATA = ({"noise": 0.0, "n_points": 400, "test_fraction": 0.5, "seed": 0},
 
 
 def _feature_cases(hidden: bool) -> list[np.ndarray]:
-    rng = np.random.default_rng(7 if hidden else 2)
+    rng = hidden_rng(7) if hidden else np.random.default_rng(2)
     if hidden:
         return [rng.uniform(-6, 6, size=(9, 2)), np.array([[1e3, -2.5]]),
                 rng.normal(0, 3, size=(4, 2)).astype("float32"), np.array([[-3, 4], [5, 0]])]

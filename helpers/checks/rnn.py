@@ -15,9 +15,17 @@ from collections.abc import Callable
 
 import numpy as np
 
-from helpers.checks import _fail, _short, call_student, expect_close, passed
+from helpers.checks import _fail, _short, call_student, expect_close, hidden_rng, passed
 
 __all__ = ["clip_by_norm", "gru_step", "temperature_sampling"]
+
+# The course functions that answer each check (the grader scores a submission that calls
+# them zero): tools/grade.py reads this.
+REFERENCES: dict[str, tuple[str, ...]] = {
+    "clip_by_norm": (),
+    "gru_step": ("helpers.scratch.gru_cell",),
+    "temperature_sampling": ("helpers.scratch.temperature_softmax",),
+}
 
 
 def _as_array(value) -> np.ndarray | None:
@@ -93,7 +101,7 @@ def _clip_cases(hidden: bool) -> list[tuple[list[np.ndarray], float]]:
             ([rng.normal(size=(3, 4)) * 10, rng.normal(size=4), rng.normal(size=(4, 4)) * 0.01],
              1.5),
         ]
-    rng = np.random.default_rng(14)
+    rng = hidden_rng(14)
     return [([rng.normal(size=shape) * scale for shape, scale in zip(shapes, scales,
                                                                       strict=True)], max_norm)
             for shapes, scales, max_norm in [
@@ -250,7 +258,7 @@ def _gru_reference(x, h, kernel, recurrent, bias) -> np.ndarray:
 
 def _gru_cases(hidden: bool) -> list[tuple[str, tuple[np.ndarray, ...]]]:
     """(description, (x_t, h_prev, kernel, recurrent_kernel, bias)), batched inputs."""
-    rng = np.random.default_rng(28 if hidden else 8)
+    rng = hidden_rng(28) if hidden else np.random.default_rng(8)
 
     def random_case(batch: int, inputs: int, units: int, scale: float = 1.0):
         return (rng.normal(size=(batch, inputs)), rng.uniform(-1, 1, size=(batch, units)),
@@ -278,15 +286,18 @@ def _gru_cases(hidden: bool) -> list[tuple[str, tuple[np.ndarray, ...]]]:
             ("batch 4, 2 inputs, 3 units", random_case(4, 2, 3)),
             ("batch 2, 5 inputs, 4 units", random_case(2, 5, 4)),
         ]
-    # Weights of a real keras.layers.GRU, with a bias that is not zero.
+    # Weights of a real keras.layers.GRU, with a bias that is not zero; seeded, so that
+    # the grader, in another process, builds the same case.
     import keras
 
-    layer = keras.layers.GRU(3)
+    x, h, bias = rng.normal(size=(3, 2)), rng.uniform(-1, 1, size=(3, 3)), rng.normal(size=(2, 9))
+    seed = int(rng.integers(2**31))
+    layer = keras.layers.GRU(
+        3, kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
+        recurrent_initializer=keras.initializers.Orthogonal(seed=seed + 1))
     layer.build((None, None, 2))
     kernel, recurrent, _ = (w.astype(float) for w in layer.get_weights())
-    cases.append(("the weights of a keras.layers.GRU(3)",
-                  (rng.normal(size=(3, 2)), rng.uniform(-1, 1, size=(3, 3)), kernel, recurrent,
-                   rng.normal(size=(2, 9)))))
+    cases.append(("the weights of a keras.layers.GRU(3)", (x, h, kernel, recurrent, bias)))
     return cases
 
 
@@ -352,8 +363,13 @@ _PROBS_CASES = [
     (np.array([5.0]), 1.3),  # one choice only
     (np.array([1000.0, 999.0, -1000.0]), 1.0),  # exp(1000) overflows
 ]
-_PROBS_HIDDEN = [(np.random.default_rng(5).normal(0, 4, size=65), t) for t in (0.3, 1.0, 1.7)] \
-    + [(np.array([-800.0, -801.0]), 0.5), (np.array([3.0, 3.0, -2.0]), 10.0)]
+
+
+def _probs_hidden() -> list[tuple[np.ndarray, float]]:
+    """The hidden cases, drawn when the check runs (the secret seed is read then)."""
+    rng = hidden_rng(5)
+    return [(rng.normal(0, 4, size=65), t) for t in (0.3, 1.0, 1.7)] \
+        + [(np.array([-800.0, -801.0]), 0.5), (np.array([3.0, 3.0, -2.0]), 10.0)]
 
 
 def _probs_mistakes(logits: np.ndarray, temperature: float) -> list[tuple[np.ndarray, str]]:
@@ -412,7 +428,7 @@ def temperature_sampling(probs_fn: Callable, sample_fn: Callable, *,
     helpers.checks.CheckFailed: my_temperature_probs([1., 2., 3.], 0.5) is ...
     """
     name = "my_temperature_probs"
-    cases = _PROBS_HIDDEN if hidden else _PROBS_CASES
+    cases = _probs_hidden() if hidden else _PROBS_CASES
     for logits, temperature in cases:
         call = f"{name}({_short(logits, 60)}, {temperature})"
         with np.errstate(all="ignore"):  # a naive exp(1000) should fail the check, not warn

@@ -19,9 +19,17 @@ from collections.abc import Callable
 import numpy as np
 
 from helpers import embeddings
-from helpers.checks import _fail, _short, call_student, passed
+from helpers.checks import _fail, _short, call_student, hidden_rng, passed
 
 __all__ = ["skipgram_pairs", "most_similar", "analogy", "LECTURE_SENTENCE"]
+
+# The course functions that answer each check (the grader scores a submission that calls
+# them zero): tools/grade.py reads this.
+REFERENCES: dict[str, tuple[str, ...]] = {
+    "skipgram_pairs": ("helpers.embeddings.skipgram_pairs",),
+    "most_similar": ("helpers.embeddings.most_similar",),
+    "analogy": ("helpers.embeddings.analogy",),
+}
 
 LECTURE_SENTENCE = "the quick brown fox jumps over the lazy dog".split()
 
@@ -36,7 +44,7 @@ def _pair_cases(hidden: bool) -> list[tuple[list[str], int]]:
                 ("a b c".split(), 5),  # a window wider than the sentence
                 (["hello"], 3),  # one word: no pairs
                 ([], 2)]  # no words at all
-    rng = np.random.default_rng(9)
+    rng = hidden_rng(9)
     vocabulary = "a rose by any other name would smell as sweet".split()
     return [([str(w) for w in rng.choice(vocabulary, size=n)], window)
             for n, window in [(12, 3), (7, 4), (2, 1), (10, 1), (5, 2), (8, 6)]]
@@ -127,13 +135,29 @@ def _similarity_cases(hidden: bool) -> list[tuple[str, list[str], np.ndarray, in
                 ("woman", words, vectors, 5),  # every other word
                 ("apple", words, vectors, 10),  # more than there are: all the others
                 ("w7", many, scaled, 6)]
-    rng = np.random.default_rng(13)
+    rng = hidden_rng(13)
     cases = []
     for n, dim, topn in [(30, 5, 4), (12, 20, 11), (60, 3, 8), (5, 2, 1)]:
         many = [f"v{i}" for i in range(n)]
-        scaled = rng.normal(size=(n, dim)) * rng.uniform(0.05, 8.0, size=(n, 1))
-        cases.append((many[int(rng.integers(n))], many, scaled, topn))
+        for _ in range(1000):  # redraw until the ranking is unambiguous
+            scaled = rng.normal(size=(n, dim)) * rng.uniform(0.05, 8.0, size=(n, 1))
+            word = many[int(rng.integers(n))]
+            scores = np.delete(_unit(scaled) @ _unit(scaled)[many.index(word)],
+                               many.index(word))
+            if _clear_cut(scores, topn + 1):
+                break
+        cases.append((word, many, scaled, topn))
     return cases
+
+
+# Hidden cases come from a secret seed: a ranking must not hinge on cosines closer than this.
+_MIN_GAP = 1e-6
+
+
+def _clear_cut(scores: np.ndarray, count: int) -> bool:
+    """Whether the ``count`` largest scores are distinct by at least ``_MIN_GAP``."""
+    top = np.sort(scores)[::-1][:count]
+    return bool(np.all(-np.diff(top) > _MIN_GAP))
 
 
 def _rank(scores: np.ndarray, words: list[str], topn: int, *, largest: bool = True) -> list:
@@ -283,12 +307,21 @@ def _analogy_cases(hidden: bool) -> list[tuple[str, str, str, list[str], np.ndar
                 ("boy", "girl", "man", words, vectors),
                 ("w1", "w2", "w3", many, scaled),
                 ("w10", "w4", "w33", many, scaled)]
-    rng = np.random.default_rng(34)
+    rng = hidden_rng(34)
     cases = []
     for n, dim in [(20, 4), (80, 10), (6, 3), (40, 2)]:
         many = [f"u{i}" for i in range(n)]
-        scaled = rng.normal(size=(n, dim)) * rng.uniform(0.05, 9.0, size=(n, 1))
-        a, b, c = (many[i] for i in rng.choice(n, size=3, replace=False))
+        for _ in range(1000):  # redraw until the best answer is clear-cut
+            scaled = rng.normal(size=(n, dim)) * rng.uniform(0.05, 9.0, size=(n, 1))
+            picked = rng.choice(n, size=3, replace=False)
+            u = _unit(scaled)
+            target = u[picked[1]] - u[picked[0]] + u[picked[2]]
+            if np.linalg.norm(target) < 1e-6:
+                continue
+            scores = np.delete(u @ target / np.linalg.norm(target), picked)
+            if _clear_cut(scores, 2):
+                break
+        a, b, c = (many[i] for i in picked)
         cases.append((a, b, c, many, scaled))
     return cases
 
