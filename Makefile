@@ -35,22 +35,35 @@ bench: $(STAMP) ## time every notebook and write build/bench.json
 book: run ## a static HTML site of the executed notebooks in build/book (opens from disk)
 	$(PY) tools/build_book.py --source build --out build/book
 
-.PHONY: assignments grade
+.PHONY: assignments grade sandbox
 
 assignments: $(STAMP) ## write the student versions assignments/NN_topic.ipynb from notebooks/
 	$(PY) tools/make_assignments.py
 
-# make grade SUBMISSIONS=dir [OUT=build/grades] [CELL_TIMEOUT=600] [JOBS=1]: files are named
-# <student>__NN_topic.ipynb or <student>/NN_topic.ipynb (tools/grade.py says more).
+# Grading runs every submission in a bubblewrap sandbox; as root on Debian or Ubuntu (CI)
+# it is installed here, elsewhere the message says how.
+sandbox: ## install bubblewrap, the grading sandbox, if it is missing
+	@command -v bwrap >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing bubblewrap (the grading sandbox)"; \
+	    apt-get install -y -qq bubblewrap >/dev/null 2>&1 || \
+	      { apt-get update -qq && apt-get install -y -qq bubblewrap >/dev/null; }; \
+	  else echo "make grade needs bubblewrap: sudo apt-get install bubblewrap" \
+	    "(or grade without a sandbox: make grade UNSAFE=1 ...)" >&2; exit 1; fi; }
+
+# make grade SUBMISSIONS=dir [OUT=build/grades] [CELL_TIMEOUT=600] [JOBS=1] [UNSAFE=1]: files
+# are named <student>__NN_topic.ipynb or <student>/NN_topic.ipynb (tools/grade.py says more).
+# GRADING_SECRET (or SECRET_FILE=path, outside the repository) seeds the hidden cases.
 OUT  ?= build/grades
 JOBS ?= 1
-grade: $(STAMP) ## grade a folder of submissions into OUT/grades.csv and OUT/feedback/
+grade: $(STAMP) $(if $(UNSAFE),,sandbox) ## grade a folder of submissions into OUT/grades.csv and OUT/feedback/
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=dir [OUT=build/grades]" >&2; exit 2; }
-	$(PY) tools/grade.py "$(SUBMISSIONS)" --out "$(OUT)" --cell-timeout $(CELL_TIMEOUT) --jobs $(JOBS)
+	$(PY) tools/grade.py "$(SUBMISSIONS)" --out "$(OUT)" --cell-timeout $(CELL_TIMEOUT) \
+	    --jobs $(JOBS) $(if $(UNSAFE),--unsafe) $(if $(SECRET_FILE),--secret-file "$(SECRET_FILE)")
 
 test: test-unit test-notebooks ## everything CI checks
 
-test-unit: $(STAMP)
+test-unit: $(STAMP) sandbox
 	$(PY) -m ruff check helpers tests tools notebooks/src
 	$(PY) tools/build_notebooks.py --check
 	$(PY) tools/make_assignments.py --check

@@ -158,8 +158,7 @@ def _submissions(folder: Path, solution, student, pid_file: Path) -> None:
     save("chatty__99_demo.ipynb", nb)
 
     nb = solved()
-    insert_after(nb, "check_square", f"import os\nopen({str(pid_file)!r}, 'w').write("
-                 "str(os.getpid()))\nos._exit(1)")
+    insert_after(nb, "check_square", "import os\nos._exit(1)")
     save("crashing__99_demo.ipynb", nb)
 
     nb = solved()  # relative paths from the kernel's directory must never reach the repo
@@ -177,6 +176,20 @@ def _submissions(folder: Path, solution, student, pid_file: Path) -> None:
                 pass
         shutil.rmtree(os.getcwd(), ignore_errors=True)"""))
     save("aaa_vandal__99_demo.ipynb", nb)
+
+    # two students whose names differ only in a space; a name a spreadsheet would run
+    save("ada lovelace__99_demo.ipynb", solved())
+    save("ada_lovelace__99_demo.ipynb", blank())
+    save("=HYPERLINK(1)__99_demo.ipynb", blank())
+    # handed in twice: the newer file is graded, the older one named
+    save("twice/99_demo.ipynb", blank())
+    save("twice/Copy of 99_demo.ipynb", solved())
+    os.utime(folder / "twice" / "99_demo.ipynb", (1_000_000_000, 1_000_000_000))
+    # metadata that claims an answer cell is worth 100 points, a test cell with a score
+    nb = solved()
+    cell_with(nb, "ex_square").metadata.nbgrader.update(grade=True, points=100)
+    cell_with(nb, "check_mean").source += "\n1000"
+    save("greedy__99_demo.ipynb", nb)
 
     (folder / "broken__99_demo.ipynb").write_text('{"cells": [', encoding="utf-8")
     save("erin__42_nothing.ipynb", solved())
@@ -287,7 +300,7 @@ def test_kernel_death_is_reported_and_later_cells_score_zero(graded):
     assert scores(row)["check_square"] == 2
     assert scores(row)["check_mean"] == 0
     message = next(c["message"] for c in row["cells"] if c["grade_id"] == "check_mean")
-    assert message == "did not run"
+    assert "did not run" in message
 
 
 def test_deleting_files_touches_nothing_outside_the_sandbox(graded):
@@ -299,6 +312,34 @@ def test_deleting_files_touches_nothing_outside_the_sandbox(graded):
         assert digest(path) == before, f"{path} was changed by a submission"
     for folder in (ROOT, ROOT / "tools", graded["cwd"], graded["base"], graded["out"]):
         assert not (folder / "escape.txt").exists()
+
+
+def test_students_with_similar_names_get_their_own_feedback(graded):
+    rows, out = graded["rows"], graded["out"]
+    assert rows[("ada lovelace", "99_demo")]["total"] == 5
+    assert rows[("ada_lovelace", "99_demo")]["total"] == 0
+    files = {p.read_text().splitlines()[0] for p in (out / "feedback").glob("ada*.txt")}
+    assert files == {"Feedback for ada lovelace", "Feedback for ada_lovelace"}
+
+
+def test_csv_cells_cannot_be_spreadsheet_formulas(graded):
+    with open(graded["out"] / "grades.csv", newline="", encoding="utf-8") as handle:
+        students = [row["student"] for row in csv.DictReader(handle)]
+    assert "'=HYPERLINK(1)" in students
+    assert not any(s.startswith(("=", "+", "-", "@")) for s in students)
+
+
+def test_the_newest_of_several_files_is_graded_once(graded):
+    rows = [r for key, r in graded["rows"].items() if key[0] == "twice"]
+    assert len(rows) == 1
+    assert rows[0]["total"] == 5 and rows[0]["file"] == "Copy of 99_demo.ipynb"
+    assert "also handed in, not graded (older): 99_demo.ipynb" in rows[0]["status"]
+
+
+def test_metadata_cannot_change_the_points(graded):
+    row = graded["rows"][("greedy", "99_demo")]
+    assert scores(row) == {"check_square": 2, "check_mean": 3, "explain_square": None}
+    assert (row["total"], row["max"]) == (5, 6)
 
 
 def test_invalid_json_gets_a_row_with_a_reason(graded):
@@ -319,7 +360,7 @@ def test_csv_and_feedback_files(graded):
         rows = list(csv.DictReader(handle))
     header = list(rows[0])
     assert header[:2] == ["student", "notebook"]
-    assert header[-4:] == ["total", "max", "to_grade_by_hand", "status"]
+    assert header[-6:] == ["total", "max", "to_grade_by_hand", "status", "review", "unsafe"]
     assert {"check_square", "check_mean", "explain_square (by hand)"} <= set(header)
     assert len(rows) == len(graded["rows"])
     solution = next(r for r in rows if r["student"] == "solution")
@@ -338,15 +379,17 @@ def test_a_notebook_over_its_time_limit_is_stopped_and_its_kernel_killed(demo, t
     submissions.mkdir()
     nb = nbformat.from_dict(json.loads(json.dumps(solution)))
     pid_file = tmp_path / "sleeper.pid"
-    insert_after(nb, "check_square", f"import os, time\nopen({str(pid_file)!r}, 'w')"
-                 ".write(str(os.getpid()))\ntime.sleep(3600)")
+    # In the sandbox the pid file cannot be written (nor the kernel outlive the grader).
+    insert_after(nb, "check_square", f"import os, time\ntry:\n    open({str(pid_file)!r}, 'w')"
+                 ".write(str(os.getpid()))\nexcept OSError:\n    pass\ntime.sleep(3600)")
     nbformat.write(nb, submissions / "sleeper__99_demo.ipynb")
     (submissions / "zed__99_demo.ipynb").write_text("not json")
     rows = run_grader(submissions, tmp_path / "out", "--notebook-timeout", "30",
                       source=source)
     row = rows[("sleeper", "99_demo")]
     assert row["status"] == "stopped: the notebook ran over 30 s in total"
-    assert row["total"] == 0 and row["max"] == 6
+    # the first check ran before the endless cell: its points stand, the rest are lost
+    assert scores(row) == {"check_square": 2, "check_mean": 0, "explain_square": None}
     assert rows[("zed", "99_demo")]["status"].startswith("not a valid notebook")
     if pid_file.exists():  # the kernel got that far: it must not outlive the grader
         with pytest.raises(ProcessLookupError):
@@ -390,3 +433,14 @@ def test_real_notebook_solution_full_marks_student_version_zero(graded_course, n
     assert student["cells_run"] == student["code_cells"], "the student version stopped early"
     for cell in student["cells"]:
         assert cell["score"] == 0, f"{cell['grade_id']} scores without an answer"
+
+
+def test_unsafe_grading_is_recorded_on_every_row(demo, tmp_path):
+    source, solution, _ = demo
+    submissions = tmp_path / "submissions"
+    submissions.mkdir()
+    nbformat.write(solution, submissions / "ada__99_demo.ipynb")
+    rows = run_grader(submissions, tmp_path / "out", "--unsafe", source=source)
+    assert rows[("ada", "99_demo")]["total"] == 5
+    with open(tmp_path / "out" / "grades.csv", newline="", encoding="utf-8") as handle:
+        assert [row["unsafe"] for row in csv.DictReader(handle)] == ["yes"]
