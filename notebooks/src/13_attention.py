@@ -505,7 +505,7 @@ helpers.claim("transformer_gru_weight_ratio", weight_counts["Transformer"] / wei
 # since the end of the first batch, whose time goes into building the computation graph.
 
 # %%
-BUDGET = 2.0 if QUICK else 10.0
+BUDGET = 2.0 if QUICK else 8.0
 
 
 class CPUBudget(keras.callbacks.Callback):
@@ -570,7 +570,7 @@ helpers.claim("transformer_minus_gru_test_loss", losses["Transformer"] - losses[
 # again at every step.
 
 # %%
-def sample_transformer(prompt, temperatures, length=200, seed=0):
+def sample_transformer(prompt, temperatures, length=160, seed=0):
     gen = np.random.default_rng(seed)
     texts = [prompt] * len(temperatures)
     for _ in range(length):
@@ -605,7 +605,7 @@ for temperature, text in zip(temperatures, sample_transformer(prompt, temperatur
 contexts = [64, 128, 256, 512, 1024] if not QUICK else [64, 256, 1024]
 
 
-def best_seconds(model, batch, repeats=5):
+def best_seconds(model, batch, repeats=3):
     """CPU seconds (all cores) of a forward pass: unlike the wall clock, they do not count
     the time other programs hold the processor; the minimum is the least disturbed run."""
     model.predict_on_batch(batch)  # the first call at a new length builds its graph
@@ -629,7 +629,7 @@ fig, ax = plt.subplots(figsize=(7, 4))
 for name, style in [("Transformer", "s-"), ("GRU", "o-")]:
     ax.loglog(costs.index, costs[name], style, base=2, label=name)
 ax.set(title="Cost of a forward pass per token as the context grows",
-       xlabel="context length (tokens)", ylabel="CPU microseconds per token (best of 5)")
+       xlabel="context length (tokens)", ylabel="CPU microseconds per token (best of 3)")
 ax.legend();
 display(costs.round(1))
 growth = costs.iloc[-1] / costs.iloc[0]
