@@ -214,3 +214,209 @@ def test_expect_count_accepts_numpy_ints():
     from helpers.checks import expect_count
 
     expect_count(np.int64(3), 3, "f()", "size")
+
+
+# ------------------------------------------- hidden cases drawn from the teacher's secret
+
+_TESTS = __import__("pathlib").Path(__file__).resolve().parent
+
+
+def _sibling(name: str):
+    """A test module of this folder, for its reference solutions (loaded under its own name
+    prefixed, so that pytest's own copy is left alone)."""
+    import importlib.util
+    import sys
+
+    key = f"_secret_seed_{name}"
+    if key not in sys.modules:
+        spec = importlib.util.spec_from_file_location(key, _TESTS / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[key] = module
+        spec.loader.exec_module(module)
+    return sys.modules[key]
+
+
+def _hidden_runs():
+    """(label, function running one check's hidden cases on its reference solution)."""
+    from helpers import scratch, similarity, text
+    from helpers.checks import (
+        attention,
+        audio,
+        convnets,
+        gans,
+        heatmaps,
+        localization,
+        mlp,
+        neuron,
+        playground,
+        rnn,
+        transfer,
+        word2vec,
+    )
+
+    def t(name):
+        return _sibling(f"test_checks_{name}")
+
+    return [
+        ("neuron.sigmoid", lambda: neuron.sigmoid(scratch.sigmoid, hidden=True)),
+        ("neuron.gradient", lambda: neuron.gradient(neuron._mse_gradient, hidden=True)),
+        ("neuron.train", lambda: neuron.train(t("neuron").minibatch_sgd, hidden=True)),
+        ("mlp.dense_tanh_backward",
+         lambda: mlp.dense_tanh_backward(t("mlp").backward_reference, hidden=True)),
+        ("mlp.two_branch_model",
+         lambda: mlp.two_branch_model(t("mlp").two_branch_reference, hidden=True)),
+        ("convnets.conv2d_valid",
+         lambda: convnets.conv2d_valid(t("convnets").conv_reference, hidden=True)),
+        ("transfer.cosine_neighbours",
+         lambda: transfer.cosine_neighbours(t("transfer").neighbours_reference, hidden=True)),
+        ("transfer.cosine_neighbours (course)",
+         lambda: transfer.cosine_neighbours(similarity.cosine_neighbours, hidden=True)),
+        ("transfer.cluster_purity",
+         lambda: transfer.cluster_purity(t("transfer").purity_reference, hidden=True)),
+        ("heatmaps.occlude", lambda: heatmaps.occlude(t("heatmaps").occlude_reference,
+                                                      hidden=True)),
+        ("heatmaps.occlusion_loop",
+         lambda: heatmaps.occlusion_loop(t("heatmaps").loop_reference, hidden=True)),
+        ("audio.frame_signal", lambda: audio.frame_signal(t("audio").frames_reference,
+                                                          hidden=True)),
+        ("audio.mel_scale", lambda: audio.mel_scale(t("audio").to_mel, t("audio").to_hz,
+                                                    hidden=True)),
+        ("audio.spectral_centroid",
+         lambda: audio.spectral_centroid(t("audio").centroid_reference, hidden=True)),
+        ("text.max_over_time", lambda: text_check().max_over_time(t("text").mot_loops,
+                                                                  hidden=True)),
+        ("text.max_over_time (course)",
+         lambda: text_check().max_over_time(text.conv1d_max_over_time, hidden=True)),
+        ("rnn.clip_by_norm", lambda: rnn.clip_by_norm(t("rnn").clip_reference, hidden=True)),
+        ("rnn.gru_step", lambda: rnn.gru_step(t("rnn").gru_reference, hidden=True)),
+        ("rnn.temperature_sampling",
+         lambda: rnn.temperature_sampling(t("rnn").probs_reference, t("rnn").sample_reference,
+                                          hidden=True)),
+        ("word2vec.skipgram_pairs",
+         lambda: word2vec.skipgram_pairs(t("word2vec").pairs_reference, hidden=True)),
+        ("word2vec.most_similar",
+         lambda: word2vec.most_similar(t("word2vec").similar_reference, hidden=True)),
+        ("word2vec.analogy",
+         lambda: word2vec.analogy(t("word2vec").analogy_reference, hidden=True)),
+        ("localization.iou", lambda: localization.iou(t("localization").iou_reference,
+                                                      hidden=True)),
+        ("localization.box_from_grid",
+         lambda: localization.box_from_grid(t("localization").grid_reference, hidden=True)),
+        ("playground.features",
+         lambda: playground.features(t("playground").features_reference, hidden=True)),
+        ("gans.discriminator_loss",
+         lambda: gans.discriminator_loss(t("gans").d_reference, hidden=True)),
+        ("attention.attention",
+         lambda: attention.attention(t("attention").attention_reference, hidden=True)),
+        ("attention.masks", lambda: attention.masks(t("attention").causal_reference,
+                                                    t("attention").decoder_reference,
+                                                    hidden=True)),
+    ]
+
+
+def text_check():
+    from helpers.checks import text as check
+
+    return check
+
+
+SECRETS = ["a secret", "7", "another, much longer secret: 2026-12-03"]
+
+
+@pytest.mark.parametrize("secret", SECRETS)
+def test_reference_solutions_pass_the_hidden_cases_of_any_secret(secret, monkeypatch, capsys):
+    monkeypatch.setenv("COURSE_HIDDEN_SEED", secret)
+    runs = _hidden_runs()
+    for label, run in runs:
+        try:
+            run()
+        except CheckFailed as failure:
+            raise AssertionError(f"{label} with COURSE_HIDDEN_SEED={secret!r}: {failure}") \
+                from None
+    assert capsys.readouterr().out.count("correct") >= len(runs)
+
+
+def test_frozen_classifier_passes_the_hidden_cases_of_a_secret(monkeypatch, capsys):
+    from helpers.checks import transfer
+
+    monkeypatch.setenv("COURSE_HIDDEN_SEED", SECRETS[0])
+    transfer.frozen_classifier(_sibling("test_checks_transfer").frozen_reference, hidden=True)
+    assert "correct" in capsys.readouterr().out
+
+
+def _fingerprint(value, digest=None) -> str:
+    """A digest of the numbers, strings and arrays in a case list (objects by their fields)."""
+    import hashlib
+
+    digest = digest or hashlib.sha256()
+    if isinstance(value, np.ndarray):
+        digest.update(str(value.shape).encode() + np.ascontiguousarray(value).tobytes())
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _fingerprint(item, digest)
+    elif isinstance(value, (str, int, float, bool, np.generic)) or value is None:
+        digest.update(repr(value).encode())
+    elif isinstance(value, dict):
+        _fingerprint(sorted(value.items(), key=lambda kv: str(kv[0])), digest)
+    elif hasattr(value, "__dict__"):
+        _fingerprint(vars(value), digest)
+    return digest.hexdigest()
+
+
+_RANDOM_HIDDEN_CASES = [
+    ("neuron", "_gradient_cases"), ("mlp", "_backward_cases"), ("convnets", "_conv_cases"),
+    ("transfer", "_neighbour_cases"), ("transfer", "_purity_cases"),
+    ("heatmaps", "_occlude_cases"), ("heatmaps", "_loop_cases"), ("audio", "_frame_cases"),
+    ("audio", "_centroid_cases"), ("text", "_mot_cases"), ("rnn", "_clip_cases"),
+    ("rnn", "_gru_cases"), ("word2vec", "_pair_cases"), ("word2vec", "_similarity_cases"),
+    ("word2vec", "_analogy_cases"), ("localization", "_grid_cases"),
+    ("playground", "_feature_cases"),
+]
+
+
+@pytest.mark.parametrize("module, cases", _RANDOM_HIDDEN_CASES)
+def test_hidden_cases_come_from_the_secret(module, cases, monkeypatch):
+    import importlib
+
+    make = getattr(importlib.import_module(f"helpers.checks.{module}"), cases)
+    monkeypatch.delenv("COURSE_HIDDEN_SEED", raising=False)
+    public = _fingerprint(make(True))
+    assert _fingerprint(make(True)) == public  # the same without a secret, every time
+    seen = set()
+    for secret in SECRETS:
+        monkeypatch.setenv("COURSE_HIDDEN_SEED", secret)
+        secret_cases = _fingerprint(make(True))
+        assert secret_cases == _fingerprint(make(True))  # a secret gives one set of cases
+        seen.add(secret_cases)
+    assert public not in seen and len(seen) == len(SECRETS)
+
+
+def test_rnn_hidden_probabilities_come_from_the_secret(monkeypatch):
+    from helpers.checks import rnn
+
+    monkeypatch.delenv("COURSE_HIDDEN_SEED", raising=False)
+    public = _fingerprint(rnn._probs_hidden())
+    monkeypatch.setenv("COURSE_HIDDEN_SEED", SECRETS[0])
+    assert _fingerprint(rnn._probs_hidden()) != public
+
+
+_CHECK_MODULES = ["attention", "audio", "convnets", "gans", "heatmaps", "localization", "mlp",
+                  "neuron", "playground", "rnn", "text", "transfer", "word2vec"]
+
+
+@pytest.mark.parametrize("module", _CHECK_MODULES)
+def test_references_name_every_check_and_real_course_functions(module):
+    import importlib
+    import inspect
+
+    check = importlib.import_module(f"helpers.checks.{module}")
+    checks = {name for name in check.__all__ if inspect.isfunction(getattr(check, name))}
+    assert set(check.REFERENCES) == checks
+    for names in check.REFERENCES.values():
+        for dotted in names:
+            path, _, attr = dotted.rpartition(".")
+            assert dotted.startswith("helpers.") and not dotted.startswith("helpers.checks")
+            assert hasattr(importlib.import_module(path), attr), dotted
+    # What a check module exports is checks and constants, never a reference answer.
+    for name in check.__all__:
+        assert "reference" not in name.lower() and name not in {"mse_gradient"}
