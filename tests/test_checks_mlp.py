@@ -198,6 +198,17 @@ def test_trained_classifier_reference_passes(capsys):
     assert len(lines) == 2 and all("correct (test accuracy" in line for line in lines)
 
 
+def test_trained_classifier_never_shows_the_test_points():
+    seen = []
+
+    def peeking(ds):
+        seen.append((len(ds.x_test), len(ds.y_test), len(ds.x_train)))
+        return train_reference(ds)
+
+    check.trained_classifier(peeking)
+    assert seen[0][:2] == (0, 0) and seen[0][2] > 0
+
+
 def test_trained_classifier_blank_fails():
     def blank(ds):
         raise NotImplementedError()

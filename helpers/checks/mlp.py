@@ -9,6 +9,7 @@ The notebook imports them as ``from helpers.checks import mlp as check``:
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 
@@ -322,6 +323,9 @@ def trained_classifier(train: Callable, *, dataset: str = "circles", n: int = 60
                        max_seconds: float = 60.0) -> None:
     """Train ``train(ds)`` on ``helpers.data.load(dataset, n=n, seed=seed)`` and test it.
 
+    ``ds`` holds the training points only (its ``x_test`` and ``y_test`` are empty): the
+    model is scored on the test points, which the student's code never sees.
+
     ``train`` must return a trained Keras model (or anything with ``predict``) whose output
     is the probability of class 1, shape (n, 1) or (n,), or two class probabilities (n, 2).
     The check fails unless the test accuracy reaches ``target`` and training takes at most
@@ -341,10 +345,13 @@ def trained_classifier(train: Callable, *, dataset: str = "circles", n: int = 60
     if not callable(train):
         _fail(f"{name} should be a function of the dataset, got {_short(train)}.", None)
     ds = data.load(dataset, n=n, seed=seed)
+    # The student's function sees the training points only: the model is scored on
+    # points it never saw, labels included.
+    given = dataclasses.replace(ds, x_test=ds.x_test[:0], y_test=ds.y_test[:0])
     keras.utils.set_random_seed(seed)
     start = time.perf_counter()
     try:
-        model = train(ds)
+        model = train(given)
     except NotImplementedError:
         not_implemented(name)
     except CheckFailed:
