@@ -69,6 +69,8 @@ def _bound(name: str, at_least, at_most, between) -> tuple[float | None, float |
                                   or not math.isfinite(limit)):
             raise ValueError(f"claim({name!r}, ...): {label} must be a finite number, "
                              f"got {limit!r}")
+    # numpy limits (np.log(4)) would make the comparisons numpy bools, which JSON refuses.
+    at_least, at_most = (None if v is None else float(v) for v in (at_least, at_most))
     if at_least is not None and at_most is not None and at_least > at_most:
         raise ValueError(f"claim({name!r}, ...): the bound is empty "
                          f"(low {at_least} > high {at_most})")
@@ -168,7 +170,7 @@ def claim(name: str, value: object, *, at_least: float | None = None,
     elif low is None and high is None:
         held = number is True
     else:
-        held = (low is None or number >= low) and (high is None or number <= high)
+        held = bool((low is None or number >= low) and (high is None or number <= high))
 
     skip = None
     if tier not in tiers:

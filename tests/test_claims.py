@@ -148,3 +148,6 @@ def test_claims_reach_the_record_file(monkeypatch, tmp_path):
     assert saved["claims"]["accuracy"] == {"value": 0.9, "bound": "in [0.8, 1]", "held": True,
                                            "checked": True, "tier": "stand-in"}
     assert saved["claims"]["loss"]["value"] == "nan" and not saved["claims"]["loss"]["held"]
+    # numpy bounds and values (np.log, np.float64) are written as plain JSON too.
+    helpers.claim("game_value", np.float64(-np.log(4)), between=(-np.log(4) - 1e-3, np.float64(0)))
+    assert json.loads(sidecar.read_text())["claims"]["game_value"]["held"] is True
