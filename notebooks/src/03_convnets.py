@@ -21,7 +21,7 @@
 # **What you will learn**
 # - what `Conv2D` and `MaxPooling2D` compute, with stride and padding, by hand and checked against Keras;
 # - how far a unit two or three layers up sees: its receptive field;
-# - to build a CNN with the Sequential and the Functional API, and train it to about 90% on Fashion-MNIST in well under a minute;
+# - to build a CNN with the Sequential and the Functional API, and train it past 85% on Fashion-MNIST in three epochs;
 # - what the first layer's kernels and feature maps look like;
 # - what batch normalization, dropout, data augmentation, early stopping and a learning-rate schedule do, measured.
 #
@@ -201,8 +201,8 @@ comparison = pd.DataFrame(rows, columns=["layer", "input", "kernel/window", "str
                                          "ours", "Keras", "max |difference|"])
 display(comparison)
 max_diff = comparison["max |difference|"].max()
-assert (comparison["ours"] == comparison["Keras"]).all() and max_diff < 1e-5
-helpers.record("conv2d_max_diff_keras", max_diff)
+assert (comparison["ours"] == comparison["Keras"]).all(), "an output shape differs from Keras'"
+helpers.claim("conv2d_max_diff_keras", max_diff, at_most=1e-5)
 
 # %% [markdown]
 # Same shapes everywhere, and values equal up to float32 rounding: the numpy functions
@@ -391,16 +391,16 @@ y_train, y_test = ds.y_train, ds.y_test
 print("x_train", x_train.shape, "x_test", x_test.shape)
 
 # %% [markdown]
-# The network follows the lecture's slide: two blocks of `Conv2D` (3x3, ReLU) and
+# The network is the classic small CNN: two blocks of `Conv2D` (3x3, ReLU) and
 # `MaxPooling2D` (2x2), then `Flatten` and two `Dense` layers. "Same" padding keeps the
 # maps at 28x28 and 14x14 before each pooling. Each block doubles the number of filters
 # while pooling halves the width and height, a common rhythm.
 #
 # To train fast, the learning rate of Adam starts at 0.002 and decays to zero along a
 # cosine over the run (one of the tricks of section 6). On the 60,000 training images of
-# Fashion-MNIST three epochs are enough for about 90% test accuracy, in well under a
-# minute on two CPU cores; on the small offline stand-in, an epoch is 45 times shorter, so
-# we run more of them.
+# Fashion-MNIST three epochs are enough for a test accuracy above 85% (the claim under the
+# cell checks it, and the cell prints how long it took); on the small offline stand-in, an
+# epoch is 45 times shorter, so we run more of them.
 
 # %%
 model = keras.Sequential([
@@ -427,7 +427,8 @@ train_seconds = time.perf_counter() - start
 _, cnn_accuracy = model.evaluate(x_test, y_test, batch_size=1000, verbose=0)
 print(f"{EPOCHS} epochs on {len(x_train):,} images of {ds.name} in {train_seconds:.0f} s; "
       f"test accuracy {cnn_accuracy:.3f} on {len(x_test):,} test images")
-helpers.record("cnn_test_accuracy", cnn_accuracy)
+# Grading runs train one epoch: a lower bar, still far above chance (0.1).
+helpers.claim("cnn_test_accuracy", cnn_accuracy, at_least=0.7 if QUICK else 0.85)
 helpers.record("train_seconds", round(train_seconds, 1))
 
 # %% [markdown]
@@ -462,6 +463,7 @@ gap = np.abs(functional.predict(sample, verbose=0) - model.predict(sample, verbo
 print(f"Functional model: test accuracy {functional_accuracy:.3f}; largest difference from "
       f"the Sequential model's probabilities on {len(sample):,} test images: {gap.max():.1e}")
 helpers.record("functional_test_accuracy", functional_accuracy)
+helpers.claim("functional_max_probability_diff", float(gap.max()), at_most=1e-5)
 
 # A second model on the same tensors gives the feature maps of both convolutions at once.
 feature_model = keras.Model(inputs, [fmap1, fmap2], name="feature_maps")
@@ -573,7 +575,7 @@ print("largest difference from Keras' conv1 maps:", f"{np.abs(ours - maps1[0]).m
 # %% [markdown]
 # ## 6. Tips and tricks for better training, measured
 #
-# The lecture lists tricks that help CNNs train better. Each one is added below, alone, to
+# Here are five common tricks meant to help CNNs train better. Each one is added below, alone, to
 # the same small baseline, and everything else is kept equal, so that the table measures
 # that trick and nothing else:
 #
@@ -592,12 +594,14 @@ print("largest difference from Keras' conv1 maps:", f"{np.abs(ours - maps1[0]).m
 #   and keeping the best weights;
 # * **learning-rate schedule**: the same start of 0.002, decaying to 0 along a cosine.
 #
-# To fit in about 25 seconds, every variant trains on the same 1,000 training images for
-# 12 epochs: a regime where the baseline overfits, which is when regularization can help.
-# All are tested on the same full test set. With the 10,000 test images of Fashion-MNIST,
-# an accuracy near 80% has a standard error of about 0.4 percentage points (about 1 point
-# with the 450 test images of the stand-in), so differences smaller than about twice that
-# are noise. A different random seed moves the numbers too.
+# To keep it short, every variant trains on the same 1,000 training images for 12 epochs:
+# on Fashion-MNIST a regime where the baseline overfits, which is when regularization can
+# help. All are
+# tested on the same full test set. An accuracy $p$ measured on $n$ test images has a
+# standard error of $\sqrt{p(1-p)/n}$: near 80%, about 0.4 percentage points with the 10,000
+# test images of Fashion-MNIST, and about 1.9 points with the 450 test images of the
+# stand-in (the cell below prints it for this run), so differences smaller than about twice
+# that are noise. A different random seed moves the numbers too.
 
 # %%
 def tips_model(batchnorm=False, dropout=False, augment=False):
@@ -662,6 +666,15 @@ for name, key in zip(variants, ["baseline", "batchnorm", "dropout", "augmentatio
                                 "early_stopping", "lr_schedule"], strict=True):
     helpers.record(f"tips_{key}_accuracy", tips.loc[name, "test accuracy"])
 helpers.record("tips_seconds", round(tips_seconds, 1))
+print(f"standard error of a test accuracy near 80% on {len(x_test):,} images: "
+      f"{100 * np.sqrt(0.8 * 0.2 / len(x_test)):.1f} points")
+# The regime this section is built on: the baseline fits its training images far better
+# than new ones on Fashion-MNIST (the stand-in's easy digits hardly overfit, and a grading
+# run's 3 epochs are too short to).
+helpers.claim("tips_baseline_gap", tips.loc["baseline", "gap"], at_least=0.03,
+              tiers=("canonical",), grading=False)
+helpers.claim("tips_baseline_accuracy", tips.loc["baseline", "test accuracy"],
+              at_least=0.5 if QUICK else 0.7)
 
 # %%
 fig, ax = plt.subplots(figsize=(9.5, 3.6))
@@ -695,20 +708,21 @@ fig.tight_layout()
 
 # %% [markdown] exercise="answer:explain_tips:2"
 # ### BEGIN SOLUTION
-# (A model answer with the numbers of our run on Fashion-MNIST; a student's numbers may
-# differ a little, and any reading consistent with their own table is right.)
-# The baseline overfits: about 90% on its 1,000 training images but 81% on the test set.
-# None of the five tricks raised the test accuracy beyond the noise in this short run:
-# dropout tied the baseline (81.4% against 81.3%), and the others were 1 to 5 points
-# lower. Data augmentation and early stopping narrowed the gap between training and test
-# accuracy the most (to 6 to 7 points), but by lowering the training accuracy, not by
-# raising the test accuracy; batch normalization widened the gap: it fit the training
-# images best (94%) and did no better on new ones. Early stopping watches the validation
-# loss, which starts to rise (the network becomes overconfident) while the accuracy is still
-# improving, so it stopped early and gave up a little accuracy; the cosine schedule lowers
-# the learning rate from the first step, so in 12 epochs it got less far than the constant
-# rate. Differences of one point are only about two standard errors (0.4 points each), and
-# another seed could reorder them; only augmentation's 5-point loss is clearly real.
+# (A model answer for one run on Fashion-MNIST; it reads the table rather than quoting
+# numbers, because a student's numbers differ a little, and any reading consistent with
+# their own table is right.)
+# The baseline overfits: it fits its 1,000 training images clearly better than the test set
+# (the claim `tips_baseline_gap` checks this). In our run none of the five tricks raised the
+# test accuracy beyond the noise in this short run: dropout about tied the baseline, and
+# the others were lower. Data augmentation and early stopping narrowed the gap between
+# training and test accuracy the most, but by lowering the training accuracy, not by
+# raising the test accuracy; batch normalization fit the training images best and did no
+# better on new ones. Early stopping watches the validation loss, which starts to rise (the
+# network becomes overconfident) while the accuracy is still improving, so it can stop early
+# and give up a little accuracy; the cosine schedule lowers the learning rate from the first
+# step, so in 12 epochs it gets less far than the constant rate. Differences within two
+# standard errors (printed above) are noise, and another seed could reorder them; only a
+# drop several times the standard error, as augmentation's was in our run, is clearly real.
 # Augmentation would likely pay off in a longer run on all 60,000 images: each epoch then
 # shows new variants of the images, so the network cannot memorize them and has the time to
 # learn the harder, shifted and zoomed task, which is what new test images look like.
@@ -719,7 +733,7 @@ fig.tight_layout()
 # - A convolution layer slides a small kernel over the image (cross-correlation, no flip); stride and padding set the output size: $\lfloor (n-k)/s \rfloor + 1$ for "valid", $\lceil n/s \rceil$ for "same".
 # - Weight sharing makes convolutions cheap: the two convolutions of our CNN have 19,000 of its 420,000 parameters.
 # - Each layer, and above all each pooling or stride, widens the receptive field: 3, 8, 18 pixels for three 3x3 convolutions with 2x2 pooling in between.
-# - A small CNN reaches about 90% on Fashion-MNIST in three epochs; the Sequential and Functional APIs build the same network, and the Functional one exposes the feature maps.
+# - A small CNN passes 85% on Fashion-MNIST in three epochs; the Sequential and Functional APIs build the same network, and the Functional one exposes the feature maps.
 # - Training tricks should be measured: in short runs their effects are small, and only differences larger than the noise count.
 #
 # ## Further reading
