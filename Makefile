@@ -10,8 +10,17 @@ CELL_TIMEOUT ?= 600
 # in one worker): most cells keep one core busy, so two share a 2-core machine well.
 NB_JOBS ?= 2
 NB_PARALLEL = $(if $(filter-out 0 1,$(NB_JOBS)),-n $(NB_JOBS) --dist loadfile)
+# TensorFlow's C++ start-up lines stay out of every target's output (kernels inherit it).
+export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: setup run test test-unit test-notebooks lab data bench book notebooks lint clean
+.DEFAULT_GOAL := help
+.PHONY: help setup run test test-unit test-notebooks lab data bench book notebooks lint clean \
+        test-browser chromium
+
+help: ## list the targets, one line each
+	@echo "usage: make TARGET   (every target creates .venv first if it is missing)"
+	@awk 'BEGIN {FS = ":[^#]*## "} /^[a-z][a-z0-9-]*:[^=]*## / {printf "  %-15s %s\n", $$1, $$2}' \
+	    $(MAKEFILE_LIST)
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -32,7 +41,17 @@ run: $(STAMP) ## execute every notebook into build/ (ipynb + html) and print a t
 bench: $(STAMP) ## time every notebook and write build/bench.json
 	$(PY) tools/run_notebooks.py --bench build/bench.json
 
-book: run ## a static HTML site of the executed notebooks in build/book (opens from disk)
+# Teachers' and maintainers' tools are extras of pyproject.toml, installed on first use.
+BOOK_STAMP    := $(VENV)/.installed-book
+BROWSER_STAMP := $(VENV)/.installed-browser
+$(BOOK_STAMP): $(STAMP)
+	$(PY) -m pip install -q -e ".[book]"
+	touch $@
+$(BROWSER_STAMP): $(STAMP)
+	$(PY) -m pip install -q -e ".[browser]"
+	touch $@
+
+book: run $(BOOK_STAMP) ## a static HTML site of the executed notebooks in build/book (opens from disk)
 	$(PY) tools/build_book.py --source build --out build/book
 
 .PHONY: assignments grade sandbox
@@ -63,13 +82,13 @@ grade: $(STAMP) $(if $(UNSAFE),,sandbox) ## grade a folder of submissions into O
 
 test: test-unit test-notebooks ## everything CI checks
 
-test-unit: $(STAMP) sandbox
+test-unit: $(STAMP) sandbox ## ruff, built notebooks and assignments up to date, unit tests
 	$(PY) -m ruff check helpers tests tools notebooks/src
 	$(PY) tools/build_notebooks.py --check
 	$(PY) tools/make_assignments.py --check
 	$(PY) -m pytest tests --doctest-modules helpers
 
-test-notebooks: $(STAMP)
+test-notebooks: $(STAMP) ## execute every notebook with nbval
 	$(PY) -m pytest -p no:cacheprovider $(NB_PARALLEL) --nbval-lax \
 	    --nbval-cell-timeout=$(CELL_TIMEOUT) notebooks/[0-9]*.ipynb
 
@@ -139,14 +158,36 @@ test-colab: $(COLAB_STAMP) ## run every notebook on Google Colab's package versi
 	$(COLAB_NBVAL)
 	COURSE_OFFLINE=1 $(COLAB_NBVAL)
 
+# ---- browser tests: make test-browser ---------------------------------------------------------
+# Debian's chromium, driven by Playwright (the "browser" extra; `playwright install` downloads
+# a browser of its own, which cannot work offline). As root with apt-get (CI) chromium is
+# installed here; elsewhere the message says how.
+chromium: ## install Debian's chromium for make test-browser, if it is missing
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing chromium (for the browser tests)"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 || \
+	      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	        apt-get install -y -qq chromium >/dev/null; }; \
+	  else echo "make test-browser needs Chromium: sudo apt-get install chromium" \
+	    "(or set CHROMIUM=/path/to/chromium)" >&2; exit 1; fi; }
+
+# BROWSER_BUILD=0 reuses build/ and build/book as they are (to work on the tests).
+BROWSER_BUILD ?= 1
+test-browser: $(BROWSER_STAMP) chromium ## run + book, then check them and JupyterLab in headless Chromium
+	$(if $(filter 1,$(BROWSER_BUILD)),$(MAKE) --no-print-directory book)
+	COURSE_BROWSER_TESTS=1 $(PY) -m pytest -p no:cacheprovider tests/test_browser.py \
+	    tests/test_book.py
+	@echo "screenshots: $(CURDIR)/build/screenshots/"
+
 lab: $(STAMP) ## open JupyterLab on the notebooks
 	$(VENV)/bin/jupyter lab notebooks/
 
 data: $(STAMP) ## download and verify every canonical dataset (for a class that will be offline)
 	$(PY) -m helpers.data download
 
-lint: $(STAMP)
+lint: $(STAMP) ## ruff
 	$(PY) -m ruff check helpers tests tools notebooks/src
 
-clean:
+clean: ## remove build/
 	rm -rf build .pytest_cache

@@ -9,6 +9,11 @@ from pathlib import Path
 
 import pytest
 
+# Jupyter Book is a teacher's tool, in the "book" extra: `make book` and `make test-browser`
+# install it (and run this file); a student's environment has no need of it.
+pytest.importorskip("jupyter_book", reason="the book extra: make book installs it")
+pytest.importorskip("jupyter_server_mathjax", reason="the book extra: make book installs it")
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
@@ -55,6 +60,19 @@ def test_pages_load_no_script_or_style_from_the_network(site):
         remote = re.findall(r'<(?:script|link)[^>]*(?:src|href)="(https?://[^"]+)"', text)
         assert not remote, f"{page.name} loads {remote[:3]}"
     assert (site / "mathjax" / "MathJax.js").is_file()
+
+
+@pytest.mark.slow
+def test_pages_ask_for_a_mathjax_configuration_that_is_shipped(site):
+    # The cause of raw TeX on 12 of 13 pages: ?config=TeX-AMS_CHTML, which the local
+    # MathJax 2 lacks. tests/test_browser.py checks the typesetting itself in Chromium.
+    for page in site.glob("[0-9][0-9]_*.html"):
+        text = page.read_text(encoding="utf-8")
+        for config in re.findall(r'mathjax/MathJax\.js\?config=([\w-]+)', text):
+            assert (site / "mathjax" / "config" / f"{config}.js").is_file(), (page.name, config)
+        assert "window.MathJax = " not in text, f"{page.name} configures MathJax 3"
+        assert "colab-badge.svg" not in text, f"{page.name} loads the badge from Colab"
+        assert text.count("THEBE_JS_URL") == 0, f"{page.name} declares Thebe's script"
 
 
 def test_missing_executed_notebook_is_named(tmp_path):

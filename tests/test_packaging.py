@@ -83,12 +83,65 @@ def test_pyproject_is_the_course_helpers_package():
     assert course["repository"].startswith("https://github.com/") and course["branch"]
 
 
+# Extras for teachers and maintainers, never installed on Colab: pinned exactly instead.
+TEACHER_EXTRAS = {"book", "browser"}
+
+
 def _package_requirements() -> list[Requirement]:
+    """What a student's install brings: the package's dependencies and its Colab extra."""
     project = _pyproject()["project"]
     reqs = [Requirement(r) for r in project["dependencies"]]
-    for extra in project.get("optional-dependencies", {}).values():
-        reqs += [Requirement(r) for r in extra]
+    for name, extra in project.get("optional-dependencies", {}).items():
+        if name not in TEACHER_EXTRAS:
+            reqs += [Requirement(r) for r in extra]
     return reqs
+
+
+def test_teacher_extras_are_pinned_and_not_in_the_student_environment():
+    extras = _pyproject()["project"]["optional-dependencies"]
+    assert TEACHER_EXTRAS <= set(extras)
+    student = {canonicalize_name(r.name) for r in _requirements_txt()}
+    for name in TEACHER_EXTRAS:
+        for req in map(Requirement, extras[name]):
+            if canonicalize_name(req.name) == "course-helpers":  # another extra, by name
+                assert req.extras <= TEACHER_EXTRAS and not req.specifier, req
+                continue
+            specs = list(req.specifier)
+            assert len(specs) == 1 and specs[0].operator == "==", f"{req} is not pinned"
+            assert canonicalize_name(req.name) not in student, f"{req.name} is in both"
+    assert {"jupyter-book", "jupyter-server-mathjax"} <= {
+        canonicalize_name(Requirement(r).name) for r in extras["book"]}
+
+
+# Pinned for a command, not an import: each with the text of the Makefile that uses it.
+USED_AS_COMMANDS = {
+    "tensorflow": "",  # the same pin as tensorflow-cpu, where no CPU-only wheel exists
+    "jupyterlab": "jupyter lab",
+    "ipykernel": "kernel_name",  # the kernel every notebook runs in (tools/run_notebooks.py)
+    "nbval": "--nbval-lax",
+    "pytest-xdist": "--dist loadfile",
+    "ruff": "ruff check",
+}
+
+
+def test_every_pinned_package_earns_its_place():
+    """Each requirement is imported by the course's code or run by a target."""
+    import importlib.metadata
+    import re
+
+    modules = set()
+    for folder in ("helpers", "tools", "tests", "notebooks/src"):
+        for path in (ROOT / folder).rglob("*.py"):
+            modules |= set(re.findall(r"^\s*(?:import|from)\s+(\w+)", path.read_text(), re.M))
+    providers = importlib.metadata.packages_distributions()
+    imported = {canonicalize_name(d) for m in modules for d in providers.get(m, [])}
+    used = (ROOT / "Makefile").read_text() + (ROOT / "tools" / "run_notebooks.py").read_text()
+    for req in _requirements_txt():
+        name = canonicalize_name(req.name)
+        if name in imported:
+            continue
+        assert name in USED_AS_COMMANDS, f"{req} is pinned but imported nowhere: remove it"
+        assert USED_AS_COMMANDS[name] in used, f"{req}: nothing runs {USED_AS_COMMANDS[name]!r}"
 
 
 def test_package_does_not_depend_on_tensorflow_or_keras():

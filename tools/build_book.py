@@ -6,14 +6,22 @@
     python tools/build_book.py --source notebooks   # the clean notebooks, without outputs
 
 The table of contents follows the notebooks' numbers, which follow the lectures; the
-first page is the README's notebook table. Math is rendered by a local copy of MathJax
-(from the jupyter-server-mathjax package), so pages need no network when opened from
-``build/book/index.html``.
+first page is the README's notebook table. Math is rendered by a local copy of MathJax 2
+(from the jupyter-server-mathjax package, which ships the combined configuration
+``TeX-AMS-MML_HTMLorMML-full`` and the STIX-Web fonts, nothing else), so pages need no
+network when opened from ``build/book/index.html``; the Colab badge becomes a plain link
+(its image lives on Colab's server) and the Thebe scripts, which need a live server and
+which Jupyter Book adds twice, are left out. tests/test_browser.py opens the site in
+Chromium and checks that every formula is typeset.
+
+Jupyter Book is a teacher's tool, in the "book" extra of pyproject.toml: ``make book``
+installs it.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import shutil
 import subprocess
@@ -59,11 +67,48 @@ def config(title: str) -> dict:
         "sphinx": {"config": {
             # Not under _static, whose every .js file Jupyter Book loads on every page.
             "html_extra_path": ["extra"],
-            "mathjax_path": "../mathjax/MathJax.js?config=TeX-AMS_CHTML",
+            # MathJax 2, as the local copy is: its one configuration file (TeX-AMS_CHTML,
+            # the usual one, is not shipped) and a v2 configuration. MyST would write one
+            # for MathJax 3 (window.MathJax = {options: ...}), which MathJax 2 ignores.
+            "mathjax_path": "../mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full",
+            "myst_update_mathjax": False,
+            "mathjax2_config": MATHJAX2_CONFIG,
+            # Without it the theme logs an error on a first visit from disk (no stored mode).
+            "html_context": {"default_mode": "light"},
             "html_show_copyright": False,
             "suppress_warnings": ["myst.header", "misc.highlighting_failure"],
         }},
     }
+
+
+MATHJAX2_CONFIG = {
+    # MyST writes inline math as \(...\) and display math as \[...\].
+    "tex2jax": {"inlineMath": [["\\(", "\\)"]], "displayMath": [["\\[", "\\]"]],
+                "processEscapes": True},
+    # The only fonts shipped: STIX-Web; no image fonts (they would be looked for in vain).
+    "HTML-CSS": {"availableFonts": [], "preferredFont": None, "webFont": "STIX-Web",
+                 "imageFont": None,
+                 # MathJax measures its fallback with a font at url('about:blank'), which a
+                 # page opened from disk may not load (a console error): a local() one
+                 # fetches nothing and falls back the same way.
+                 "styles": {"@font-face": {"font-family": "MathJax_Blank",
+                                           "src": "local('MathJax_Blank')"}}},
+    "messageStyle": "none",
+}
+_BADGE = re.compile(r"\[!\[Open In Colab\]\(https://colab\.research\.google\.com/assets/"
+                    r"colab-badge\.svg\)\]\((https://colab\.research\.google\.com/[^)\s]+)\)")
+_THEBE = re.compile(r'<script>const THEBE_JS_URL = [^<]*</script>\s*|'
+                    r'<script[^>]*src="_static/sphinx-thebe\.js[^"]*"[^>]*></script>\s*')
+
+
+def offline_page(notebook: dict) -> dict:
+    """The notebook with its Colab badge as a text link: the badge's image is remote."""
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "markdown":
+            source = "".join(cell["source"]) if isinstance(cell["source"], list) \
+                else cell["source"]
+            cell["source"] = _BADGE.sub(r"[Open in Colab](\1)", source)
+    return notebook
 
 
 def toc(pages: list[Path]) -> dict:
@@ -77,7 +122,8 @@ def build(source: Path, out: Path) -> Path:
     with tempfile.TemporaryDirectory(prefix="course-book-") as tmp:
         book = Path(tmp)
         for page in pages:
-            shutil.copy2(page, book / page.name)
+            notebook = json.loads(page.read_text(encoding="utf-8"))
+            (book / page.name).write_text(json.dumps(offline_page(notebook)), encoding="utf-8")
         (book / "intro.md").write_text(intro_page(), encoding="utf-8")
         (book / "_config.yml").write_text(
             yaml.safe_dump(config("Applied Deep Learning with Keras"), sort_keys=False))
@@ -94,6 +140,9 @@ def build(source: Path, out: Path) -> Path:
         staged = out.with_name(out.name + ".new")
         shutil.rmtree(staged, ignore_errors=True)
         shutil.copytree(book / "_build" / "html", staged)
+        for html in staged.glob("*.html"):
+            text = html.read_text(encoding="utf-8")
+            html.write_text(_THEBE.sub("", text), encoding="utf-8")
     shutil.rmtree(out, ignore_errors=True)
     staged.rename(out)
     return out / "index.html"
