@@ -256,7 +256,7 @@ def _cache_error(place: Path, exc: OSError) -> CacheError:
                       f"set {CACHE_ENV} to a writable folder with space")
 
 
-def _download(source: Source, target: Path) -> None:
+def _download(source: Source, target: Path, desc: str | None = None) -> None:
     """Download ``source`` to ``target`` through a temporary file; verify, then rename.
 
     Raises DataError naming the URL on network failure, time-out or hash mismatch, and
@@ -272,7 +272,7 @@ def _download(source: Source, target: Path) -> None:
     tmp = Path(handle.name)
     try:
         with handle:
-            _stream(source.url, handle, target.name)
+            _stream(source.url, handle, desc or target.name)
         actual = sha256_of(tmp)
         if actual != source.sha256:
             raise DataError(
@@ -320,9 +320,10 @@ def _stream(url: str, handle, desc: str) -> None:
                         f"{received:,} of {total:,} bytes)")
 
 
-def fetch(source: Source, *, allow_download: bool = True) -> Path:
+def fetch(source: Source, *, allow_download: bool = True, desc: str | None = None) -> Path:
     """Return a verified local copy of ``source``, downloading it if allowed.
 
+    A download shows a progress bar (bytes, rate and time left) labelled ``desc``.
     Raises DataError when no verified copy can be had.
     """
     cached = cache_dir() / source.path
@@ -336,7 +337,7 @@ def fetch(source: Source, *, allow_download: bool = True) -> Path:
     if not allow_download or offline():
         raise DataError(f"{source.path} is not available offline")
     # A ZipSource (defined with the audio data below) is a folder unpacked from an archive.
-    (_download_zip if isinstance(source, ZipSource) else _download)(source, cached)
+    (_download_zip if isinstance(source, ZipSource) else _download)(source, cached, desc)
     return cached
 
 
@@ -667,7 +668,7 @@ def _inflate(src, dst, budget: int, what: str) -> int:
     return written
 
 
-def _download_zip(source: ZipSource, target: Path) -> None:
+def _download_zip(source: ZipSource, target: Path, desc: str | None = None) -> None:
     """Download the archive, unpack the wanted members, verify them, then move them in place.
 
     Everything happens in a temporary folder beside ``target``, removed whatever happens,
@@ -689,7 +690,7 @@ def _download_zip(source: ZipSource, target: Path) -> None:
         what = f"the files of {source.url} matching {source.members!r}"
         try:
             with open(archive, "wb") as handle:
-                _stream(source.url, handle, archive.name)
+                _stream(source.url, handle, desc or archive.name)
             unpacked.mkdir()
             with zipfile.ZipFile(archive) as zipped:
                 wanted = [m for m in zipped.infolist()
@@ -1183,14 +1184,16 @@ def _main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     wanted = [_key(n) for n in wanted]
+    jobs = [(name, source) for name in wanted for source in REGISTRY[name].sources]
     failed = 0
-    for name in wanted:
-        for source in REGISTRY[name].sources:
-            try:
-                print(f"{name}: {fetch(source)}")
-            except DataError as exc:
-                print(f"{name}: {exc}", file=sys.stderr)
-                failed += 1
+    # Each download's bar gives its bytes, rate and time left; [k/n] says how many remain.
+    for k, (name, source) in enumerate(jobs, 1):
+        label = f"[{k}/{len(jobs)}] {name}: {Path(source.path).name}"
+        try:
+            print(f"{label}: {fetch(source, desc=label)}", flush=True)
+        except DataError as exc:
+            print(f"{label}: {exc}", file=sys.stderr, flush=True)
+            failed += 1
     return 1 if failed else 0
 
 

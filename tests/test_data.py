@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import sys
 import time
@@ -712,3 +713,14 @@ def test_every_notebook_loads_data_that_ci_has(canonical_datasets, monkeypatch):
     assert {"fashion_mnist", "fsdd", "sentence_polarity", "tinyshakespeare"} <= loaded
     missing = {name for name in loaded if data.status(name) == "missing"}
     assert not missing, f"notebooks load {missing}, which {canonical_datasets} lacks"
+
+
+def test_cli_download_shows_progress_with_time_left(http_server, register, course_env, online,
+                                                    capsys):
+    register(Source(REL, http_server.add("blob.bin", PAYLOAD), PAYLOAD_SHA))
+    assert data._main(["download", TEST_NAME]) == 0
+    captured = capsys.readouterr()
+    assert f"[1/1] {TEST_NAME}: blob.bin: {course_env / REL}" in captured.out
+    # tqdm's bar: the label, bytes done of the total, and elapsed<remaining time.
+    assert re.search(rf"\[1/1\] {TEST_NAME}: blob.bin: 100%.*10\.2k/10\.2k \[\d\d:\d\d<\d\d:\d\d",
+                     captured.err), captured.err

@@ -6,6 +6,12 @@ notebook records with ``helpers.record`` and its claims, ``helpers.claim``).
 
 Each notebook runs in a fresh kernel started in notebooks/, with ``COURSE_RECORD_FILE``
 pointing at a sidecar JSON file that ``helpers.record`` fills in.
+
+The terminal shows the table, progress and errors only: the kernel talks over local IPC
+sockets (no warning about unencrypted TCP), its own stderr goes to build/NN_topic.kernel.log
+(named when the notebook fails), and TensorFlow's C++ start-up lines (absl, oneDNN), which
+no environment variable silences, are removed from the saved outputs. Python warnings that
+a cell raises stay in its output.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import json
 import os
 import re
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -39,6 +46,41 @@ if _path:
 """
 
 
+# What TensorFlow's C++ code writes to the kernel's stderr when it is imported, in absl's
+# format ("I0000 00:00:1796306681.694043    1244 port.cc:153] oneDNN custom operations are
+# on..."), and absl's notice that precedes it. Only info lines: absl warnings and errors
+# (W..., E...) may be real and stay.
+_LOG_NOISE = re.compile(
+    r"^(WARNING: All log messages before absl::InitializeLog\(\) is called are written to "
+    r"STDERR|I\d{4} [\d:.]+\s+\d+ [\w.]+:\d+\] .*)\n?", re.M)
+
+
+def quiet_outputs(nb) -> int:
+    """Drop TensorFlow's C++ log lines from the notebook's stderr outputs; return how many."""
+    removed = 0
+    for cell in nb.cells:
+        kept = []
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                text, count = _LOG_NOISE.subn("", output["text"])
+                removed += count
+                if not text.strip():
+                    continue
+                output["text"] = text
+            kept.append(output)
+        if "outputs" in cell:
+            cell["outputs"] = kept
+    return removed
+
+
+def _kernel_manager(socket_dir: str):
+    """A kernel manager on IPC sockets in ``socket_dir``: no TCP port, nothing to encrypt."""
+    from jupyter_client.manager import KernelManager
+
+    return KernelManager(kernel_name="python3", transport="ipc",
+                         ip=os.path.join(socket_dir, "kernel"))
+
+
 def run_one(path: Path, *, timeout: int, html: bool) -> dict:
     """Execute one notebook; return its row: seconds, status, records."""
     nb = nbformat.read(path, as_version=4)
@@ -47,12 +89,16 @@ def run_one(path: Path, *, timeout: int, html: bool) -> dict:
     sidecar = BUILD / f"{path.stem}.records.json"
     sidecar.unlink(missing_ok=True)
     os.environ["COURSE_RECORD_FILE"] = str(sidecar)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+    kernel_log = BUILD / f"{path.stem}.kernel.log"
     start = time.perf_counter()
     status = "ok"
     try:
-        client.execute()
+        with tempfile.TemporaryDirectory(prefix="course-kernel-") as sockets, \
+                open(kernel_log, "w", encoding="utf-8") as log:
+            client = NotebookClient(nb, km=_kernel_manager(sockets), timeout=timeout,
+                                    kernel_name="python3",
+                                    resources={"metadata": {"path": str(path.parent)}})
+            client.execute(stderr=log)
     except CellTimeoutError:
         status = f"timeout (a cell ran over {timeout} s)"
     except CellExecutionError as exc:
@@ -61,7 +107,10 @@ def run_one(path: Path, *, timeout: int, html: bool) -> dict:
     except DeadKernelError:  # e.g. killed for memory: a row in the table, not a crash
         status = "error: the kernel died (out of memory?)"
     seconds = time.perf_counter() - start
+    if status != "ok" and kernel_log.stat().st_size:
+        status += f" (kernel log: {kernel_log.relative_to(ROOT)})"
     nb.cells.pop()
+    quiet_outputs(nb)
     out = BUILD / path.name
     nbformat.write(nb, out)
     if html:
