@@ -375,7 +375,7 @@ class _Recorder:
                 for w in caught:  # the check's own catch_warnings must see them too
                     warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
                 for i, old in before:
-                    if not np.array_equal(old, call_args[i], equal_nan=True):
+                    if not _unchanged(old, call_args[i]):
                         entry["mutated"].append([i, codec.encode(call_args[i])])
         try:
             entry["ret"] = codec.encode(result)
@@ -409,6 +409,13 @@ class _CallbackRecorder:
         with contextlib.suppress(Unsupported):
             call["ret"] = self._codec.encode(result)
         return result
+
+
+def _unchanged(old: np.ndarray, new) -> bool:
+    """Whether an argument array still holds what it held (NaN equal to NaN, any dtype)."""
+    if not isinstance(new, np.ndarray) or old.shape != new.shape or old.dtype != new.dtype:
+        return False
+    return bool(np.array_equal(old, new, equal_nan=old.dtype.kind in "fc"))
 
 
 def _swap(value, wrapped: dict):

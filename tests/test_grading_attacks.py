@@ -15,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -160,6 +161,7 @@ def hostile_class(tmp_path_factory):
         "    return np.where(z.ndim == 3, 0.0, 1 / (1 + np.exp(-np.clip(z, -700, 700))))")
     nbformat.write(nb, subs / f"partial__{NOTEBOOK}.ipynb")
     before = {
+        "temp": set(Path(tempfile.gettempdir()).glob("grade-*")),
         "git": subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True,
                               text=True).stdout,
         "subs": {p.name: _digest(p) for p in subs.iterdir() if not p.is_symlink()},
@@ -244,6 +246,11 @@ def test_nothing_outside_the_sandbox_changed(hostile_class):
     assert {p.name: _digest(p) for p in subs.iterdir() if not p.is_symlink()} == before["subs"]
     home = hostile_class["home"]
     assert {p.name: _digest(p) for p in home.iterdir()} == before["home"]
+
+
+def test_no_temporary_folder_is_left_behind(hostile_class):
+    left = set(Path(tempfile.gettempdir()).glob("grade-*")) - hostile_class["before"]["temp"]
+    assert not left
 
 
 def test_one_complete_row_per_submission_and_no_late_writes(hostile_class):

@@ -183,3 +183,21 @@ def test_values_survive_the_trip(value):
     again = trace.Codec()
     assert trace.same_data(encoded, again.encode(back), codec.arrays, again.arrays)
     assert type(back) is type(value)
+
+
+def test_string_arrays_and_changed_arguments_are_recorded(tmp_path, monkeypatch):
+    def purity(labels, clusters):
+        labels[0] = "z"  # changes its input: the judge sees the change too
+        return 0.5
+
+    def spec(fn):
+        labels = np.array(["a", "b"])
+        assert fn(labels, np.array([1, 1])) == 0.5
+        assert labels[0] == "z"
+        print("✔ recorded")
+
+    monkeypatch.setenv(trace.TRACE_DIR_ENV, str(tmp_path))
+    trace.run_cell("p", "spec(fn)", ["fn"], {"spec": spec, "fn": purity})
+    monkeypatch.delenv(trace.TRACE_DIR_ENV)
+    assert trace.judge_cell("p", "spec(fn)", ["fn"], {"spec": spec}, tmp_path / "p") == \
+        (True, "✔ recorded")
