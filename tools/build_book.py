@@ -101,8 +101,21 @@ _THEBE = re.compile(r'<script>const THEBE_JS_URL = [^<]*</script>\s*|'
                     r'<script[^>]*src="_static/sphinx-thebe\.js[^"]*"[^>]*></script>\s*')
 
 
+def _quiet_outputs():
+    """tools/run_notebooks.py's filter of TensorFlow's start-up lines (for older builds)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("run_notebooks",
+                                                  Path(__file__).with_name("run_notebooks.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.quiet_outputs
+
+
 def offline_page(notebook: dict) -> dict:
-    """The notebook with its Colab badge as a text link: the badge's image is remote."""
+    """The notebook with its Colab badge as a text link (the badge's image is remote), and
+    without TensorFlow's log lines in its outputs (`make run` drops them already)."""
+    _quiet_outputs()(notebook)
     for cell in notebook["cells"]:
         if cell["cell_type"] == "markdown":
             source = "".join(cell["source"]) if isinstance(cell["source"], list) \

@@ -58,7 +58,7 @@ _LOG_NOISE = re.compile(
 def quiet_outputs(nb) -> int:
     """Drop TensorFlow's C++ log lines from the notebook's stderr outputs; return how many."""
     removed = 0
-    for cell in nb.cells:
+    for cell in nb["cells"]:  # a NotebookNode or a plain dict from JSON
         kept = []
         for output in cell.get("outputs", []):
             if output.get("output_type") == "stream" and output.get("name") == "stderr":
