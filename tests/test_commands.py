@@ -61,6 +61,11 @@ def test_quiet_outputs_drops_tensorflow_start_up_lines_and_keeps_warnings():
 
     assert [o.get("text") for o in nb.cells[0].outputs] == ["versions\n", REAL_ABSL_WARNING]
     assert nb.cells[1].outputs[0]["text"] == PY_WARNING
+    # As plain JSON (tools/build_book.py reads it so), stream text is a list of lines.
+    plain = {"cells": [{"cell_type": "code", "outputs": [
+        {"output_type": "stream", "name": "stderr", "text": [ABSL, ONEDNN, PY_WARNING]}]}]}
+    assert _tool().quiet_outputs(plain) == 2
+    assert plain["cells"][0]["outputs"][0]["text"] == PY_WARNING
 
 
 def test_a_notebook_run_prints_no_kernel_transport_warning_and_saves_no_log_lines(

@@ -62,7 +62,8 @@ def quiet_outputs(nb) -> int:
         kept = []
         for output in cell.get("outputs", []):
             if output.get("output_type") == "stream" and output.get("name") == "stderr":
-                text, count = _LOG_NOISE.subn("", output["text"])
+                raw = output["text"]  # a list of lines in a notebook read as plain JSON
+                text, count = _LOG_NOISE.subn("", "".join(raw) if isinstance(raw, list) else raw)
                 removed += count
                 if not text.strip():
                     continue
