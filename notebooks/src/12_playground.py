@@ -49,18 +49,27 @@ helpers.setup()
 #
 # Every knob of the playground is a field of `Settings`; `train(settings)` builds the Keras
 # network, trains it and returns a `Result` with the model, the loss after every epoch and
-# the test accuracy. The fields, with the playground's defaults where it has them:
+# the test accuracy. The fields and their defaults here:
 #
-# | field | meaning | values |
+# | field | meaning | values (default) |
 # |---|---|---|
 # | `dataset` | the 2-D points to classify | `"xor"`, `"circles"`, `"moons"`, `"spirals"`, `"blobs"` |
 # | `features` | the input columns computed from $(x_1, x_2)$ | any of `x1, x2, x1^2, x2^2, x1x2, sin(x1), sin(x2)` |
 # | `hidden` | the widths of the hidden layers | `(4, 2)`; `()` for none |
 # | `activation` | of the hidden layers (the output is a sigmoid) | `"tanh"`, `"relu"`, `"sigmoid"`, `"linear"` |
-# | `learning_rate` | of the optimizer (Adam; `optimizer="sgd"` for the playground's plain gradient descent) | `0.03` |
+# | `learning_rate` | of the optimizer (Adam here; `optimizer="sgd"` for the playground's plain gradient descent) | `0.03` |
 # | `regularization`, `regularization_rate` | an L1 or L2 penalty on the weights and its factor $\lambda$ | `None`, `"l1"`, `"l2"`; `0.0` |
 # | `noise` | how much the points scatter around the shape | 0 to 0.5 (the playground's 0 to 50) |
 # | `test_fraction`, `batch_size`, `epochs`, `n_points`, `seed` | the split, the training, the sample | `0.5`, `32`, `200`, `400`, `0` |
+#
+# Most defaults are the playground's: two hidden layers of 4 and 2 tanh neurons, no
+# penalty, no noise, half of the points for testing, the learning rate 0.03. Two differ,
+# on purpose. The playground trains with plain gradient descent (SGD) on batches of 10;
+# here the default is Adam on batches of 32, which reaches the same kind of boundary in far
+# fewer epochs, so that every experiment below takes about a second.
+# `Settings(..., optimizer="sgd", batch_size=10)` trains as the playground does (with more
+# `epochs`). The playground also generates a fresh sample each time; here the sample is
+# fixed by `seed`.
 #
 # The points come from the course's generators (`helpers.data`), placed in the
 # playground's square $[-6, 6]^2$; they are the same on every machine. Here are the five
@@ -105,7 +114,7 @@ print(blobs)
 kernel, bias = blobs.model.get_layer("output").get_weights()
 print(f"w1 = {kernel[0, 0]:.2f}, w2 = {kernel[1, 0]:.2f} (on the standardized x1, x2), "
       f"b = {bias[0]:.2f}")
-helpers.record("blobs_linear_accuracy", blobs.test_accuracy)
+helpers.claim("blobs_linear_accuracy", blobs.test_accuracy, at_least=0.9)
 fig = plot_result(blobs)
 
 # %% [markdown]
@@ -125,15 +134,17 @@ fig = plot_result(blobs)
 # %%
 circles_linear = train(Settings("circles", hidden=(), noise=0.2))
 circles_hidden = train(Settings("circles", hidden=(4,), noise=0.2))
-helpers.record("circles_linear_accuracy", circles_linear.test_accuracy)
-helpers.record("circles_hidden_accuracy", circles_hidden.test_accuracy)
+# A straight line cannot separate a ring from its inside (chance: 0.5, loss ln 2 = 0.69).
+helpers.claim("circles_linear_accuracy", circles_linear.test_accuracy, at_most=0.7)
+helpers.claim("circles_linear_test_loss", circles_linear.test_loss, at_least=0.6)
+helpers.claim("circles_hidden_accuracy", circles_hidden.test_accuracy, at_least=0.9)
 fig = compare([circles_linear, circles_hidden],
               ["no hidden layer, x1 and x2", "4 tanh neurons, x1 and x2"],
               title="The circles: a straight line fails, one hidden layer succeeds")
 
 # %% [markdown]
-# Without a hidden layer the best straight line is no better than a coin toss (test accuracy
-# about 0.5, and the loss stays at $\ln 2 \approx 0.69$); each of the four tanh neurons
+# Without a hidden layer the best straight line is little better than a coin toss (the
+# claims: test accuracy at most 0.7, and the loss stays near $\ln 2 \approx 0.69$); each of the four tanh neurons
 # draws a straight line, and the output neuron combines them into a closed boundary around
 # the inner circle (here almost a triangle).
 #
@@ -202,7 +213,11 @@ check.circles_without_hidden_layer(my_circle_settings, hidden=True)
 
 # %%
 circles_features = train(Settings("circles", hidden=(), features=("x1^2", "x2^2"), noise=0.2))
-helpers.record("circles_features_accuracy", circles_features.test_accuracy)
+helpers.claim("circles_features_accuracy", circles_features.test_accuracy, at_least=0.9)
+# "Learned them more slowly": after 20 epochs the told features are further along.
+helpers.claim("features_ahead_of_hidden_layer_at_epoch_20",
+              bool(circles_features.history["test_loss"][19]
+                   < circles_hidden.history["test_loss"][19]))
 print(circles_features)
 fig = compare([circles_linear, circles_features, circles_hidden],
               ["no hidden layer, x1, x2", "no hidden layer, x1^2, x2^2",
@@ -212,7 +227,7 @@ fig = compare([circles_linear, circles_features, circles_hidden],
 # %% [markdown]
 # Both fixes work: the middle network was *told* the useful features (3 parameters), the
 # right one *learned* them in its hidden layer (17 parameters), and learned them more
-# slowly (its loss curve). Feature engineering needs someone who knows the shape of the
+# slowly (its loss curve; claimed at epoch 20). Feature engineering needs someone who knows the shape of the
 # answer; representation learning finds it from the data, which is what deep networks do
 # on images, sounds and text, where no one can write the features down.
 
@@ -233,14 +248,14 @@ pd.DataFrame({"test accuracy": [r.test_accuracy for r in xor_runs],
               "parameters": [r.n_parameters for r in xor_runs]}, index=xor_labels).round(3)
 
 # %%
-helpers.record("xor_linear_accuracy", xor_runs[0].test_accuracy)
-helpers.record("xor_product_accuracy", xor_runs[1].test_accuracy)
-helpers.record("xor_hidden_accuracy", xor_runs[2].test_accuracy)
+helpers.claim("xor_linear_accuracy", xor_runs[0].test_accuracy, at_most=0.7)
+helpers.claim("xor_product_accuracy", xor_runs[1].test_accuracy, at_least=0.98)
+helpers.claim("xor_hidden_accuracy", xor_runs[2].test_accuracy, at_least=0.9)
 fig = compare(xor_runs, xor_labels, title="XOR: one product feature or four hidden neurons")
 
 # %% [markdown]
-# The straight line gets about half the points; the single feature $x_1 x_2$ gets them all
-# with 2 parameters, a boundary made of the two axes; the hidden layer gets them too, with
+# The straight line gets about half the points (at most 0.7, claimed); the single feature
+# $x_1 x_2$ gets (nearly) all of them with 2 parameters, a boundary made of the two axes; the hidden layer gets them too, with
 # a boundary that bends where no training point tells it otherwise.
 
 # %% [markdown]
@@ -257,13 +272,15 @@ spiral_runs = [train(Settings("spirals", hidden=hidden, epochs=300))
                for hidden in [(4,), (8,), (8, 8)]]
 for run in spiral_runs:
     print(run)
-helpers.record("spiral_deep_accuracy", spiral_runs[-1].test_accuracy)
+helpers.claim("spiral_4_neurons_accuracy", spiral_runs[0].test_accuracy, at_most=0.85)
+helpers.claim("spiral_deep_accuracy", spiral_runs[-1].test_accuracy, at_least=0.9)
 fig = compare(spiral_runs, [f"x1, x2; hidden {list(r.settings.hidden)}" for r in spiral_runs],
               title="The spiral from x1 and x2: more neurons, more bends")
 
 # %% [markdown]
-# With 4 neurons the boundary has too few bends and cuts across the arms; with 8 it follows
-# them, and two layers of 8 follow them closely (test accuracy near 1). More capacity is
+# With 4 neurons the boundary has too few bends and cuts across the arms (claimed: test
+# accuracy at most 0.85); with 8 it follows them better, and two layers of 8 follow them
+# closely (claimed: at least 0.9). More capacity is
 # not free, though: the next section shows what it does on noisy data.
 
 # %% [markdown]
@@ -301,7 +318,7 @@ check.spiral_with_few_neurons(my_spiral_settings, hidden=True)
 
 # %%
 spiral_few = train(Settings("spirals", hidden=(3,), features=("x1", "x2", "sin(x1)", "sin(x2)")))
-helpers.record("spiral_accuracy", spiral_few.test_accuracy)
+helpers.claim("spiral_accuracy", spiral_few.test_accuracy, at_least=0.9)
 helpers.record("spiral_neurons", spiral_few.n_neurons)
 fig = compare([spiral_runs[-1], spiral_few],
               ["x1, x2; hidden [8, 8]", "x1, x2, sin(x1), sin(x2); hidden [3]"],
@@ -358,6 +375,15 @@ helpers.record("noisy_test_loss", reg_runs["none"].test_loss)
 helpers.record("l2_test_loss", reg_runs["L2 0.003"].test_loss)
 helpers.record("l2_weight_norm_ratio",
                reg_runs["L2 0.003"].weight_norm() / reg_runs["none"].weight_norm())
+# What the text below and the model answer state, as claims.
+helpers.claim("noisy_training_loss", reg_runs["none"].train_loss, at_most=0.1)
+helpers.claim("l2_weight_norm_ratio_claim",
+              reg_runs["L2 0.003"].weight_norm() / reg_runs["none"].weight_norm(), at_most=0.5)
+helpers.claim("l2_test_loss_ratio", reg_runs["L2 0.003"].test_loss / reg_runs["none"].test_loss,
+              at_most=0.5)
+helpers.claim("l2_strong_test_accuracy", reg_runs["L2 0.03"].test_accuracy, at_most=0.65)
+helpers.claim("l1_weights_below_0_01", reg_table.loc["L1 0.003", "weights below 0.01"],
+              at_least=0.5)
 
 # %%
 fig = compare([reg_runs[k] for k in ["none", "L2 0.003", "L2 0.03"]],
@@ -365,15 +391,17 @@ fig = compare([reg_runs[k] for k in ["none", "L2 0.003", "L2 0.03"]],
               title="XOR with noise 0.5 and 80 training points: two layers of 8 neurons")
 
 # %% [markdown]
-# Without a penalty the network fits its 80 training points perfectly (training loss near
-# 0) with large weights: its boundary is a sharp step with no undecided band, pushed
+# Without a penalty the network fits its 80 training points (training loss at most 0.1,
+# claimed) with large weights: its boundary is a sharp step with no undecided band, pushed
 # around by single noisy points, and its test loss, after a minimum early on, climbs far
 # above where it started: the network has become so confident that each test point on the
 # wrong side costs a lot. With L2 at 0.003 the weights are smaller (the table's weight
 # norm), the boundary follows the two axes, the real XOR rule, with a soft band around it,
-# and the test loss stays low. At 0.03 the penalty wins over the data: the weights shrink to
-# nothing and the network predicts 0.5 everywhere, underfitting. L1 at 0.003 leaves most
-# weights (nearly) zero: it keeps a few connections rather than many small ones.
+# and the test loss stays low (claimed: at most half the unpenalised one). At 0.03 the
+# penalty wins over the data: the weights shrink to nothing and the network predicts about
+# 0.5 everywhere, underfitting (claimed: test accuracy at most 0.65). L1 at 0.003 leaves
+# most weights (nearly) zero (claimed: at least half below 0.01): it keeps a few
+# connections rather than many small ones.
 
 # %% [markdown]
 # ### Exercise 4 (2 points): what L2 did
@@ -387,9 +415,9 @@ fig = compare([reg_runs[k] for k in ["none", "L2 0.003", "L2 0.03"]],
 # ### BEGIN SOLUTION
 # Without a penalty the boundary is a sharp step that bends to put single noisy training
 # points on their side, and the test loss climbs after its minimum: the network fits the
-# noise, confidently. With L2 at 0.003 the weight norm falls to less than half, and the
-# boundary becomes a smooth curve along the two axes, the real XOR rule, with a wide
-# undecided band; the test loss ends several times lower, at a slightly higher training
+# noise, confidently. With L2 at 0.003 the weight norm falls to less than half (claimed),
+# and the boundary becomes a smooth curve along the two axes, the real XOR rule, with a wide
+# undecided band; the test loss ends at most half as high (claimed), at a higher training
 # loss. A tanh neuron with small weights stays in the nearly linear middle of its curve, so
 # the whole network computes a gentle function that cannot turn sharply around a single
 # point; large weights make steep tanh steps that can carve out small regions and push the
@@ -413,13 +441,18 @@ lr_runs = [train(Settings("spirals", hidden=(8, 8), learning_rate=rate, epochs=3
 for run in lr_runs:
     helpers.record(f"spiral_lr_{run.settings.learning_rate:g}_accuracy".replace(".", "_"),
                    run.test_accuracy)
+steady, slow = lr_runs[1], lr_runs[2]
+helpers.claim("lr_0_03_loss_ratio", steady.history["train_loss"][-1]
+              / steady.history["train_loss"][0], at_most=0.1)
+helpers.claim("lr_0_0003_loss_ratio", slow.history["train_loss"][-1]
+              / slow.history["train_loss"][0], at_least=0.5)
 fig = compare(lr_runs, [f"learning rate {r.settings.learning_rate:g}" for r in lr_runs],
               title="The same network, three learning rates", log=True)
 
 # %% [markdown]
 # At 1.0 the loss jumps up and down and the boundary is crude; at 0.03 the loss falls
-# steadily by orders of magnitude (note the log scale); at 0.0003 it has hardly started
-# after 300 epochs. The right rate depends on the optimizer, the network and the data: try
+# steadily, by more than a factor of 10 (claimed; note the log scale); at 0.0003 it has
+# hardly started after 300 epochs (claimed: it keeps more than half its first value). The right rate depends on the optimizer, the network and the data: try
 # a few, a factor of 3 to 10 apart, and read the loss curves.
 
 # %% [markdown]
@@ -450,7 +483,7 @@ playground.panel(Settings("spirals", hidden=(8, 8), noise=0.1, epochs=300))
 # ## Key takeaways
 # - Without hidden layers a network is logistic regression on its input features: its boundary is a straight line (a hyperplane) in feature space.
 # - Feature engineering ($x_1^2, x_2^2$ for circles, $x_1 x_2$ for XOR, $\sin$ for the spiral) can replace hidden neurons when someone knows the shape of the answer; hidden layers learn such features from the data instead.
-# - From $x_1, x_2$ alone, harder boundaries need more neurons and layers: 4 neurons fail on the spiral, 16 in two layers solve it; with the right features 3 are enough.
+# - From $x_1, x_2$ alone, harder boundaries need more neurons and layers: 4 neurons fail on the spiral, 16 in two layers solve it; with the right features 3 are enough (all claimed above).
 # - Big networks on noisy, scarce data overfit (the test loss rises again); an L2 penalty keeps the weights small and the boundary smooth, too strong a penalty underfits, and L1 sets weights to zero.
 # - The learning rate trades speed against stability: read the loss curves (on a log scale) to choose it.
 #
