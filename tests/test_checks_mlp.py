@@ -258,3 +258,88 @@ def test_trained_classifier_logits_and_time_limit():
         check.trained_classifier(logits)
     with pytest.raises(CheckFailed, match="more than"):
         check.trained_classifier(train_reference, max_seconds=0.0)
+
+
+# ---------------------------------------------------------------------------- adam_step
+
+
+def adam_reference(w, grad, m, v, t, lr, beta1, beta2, eps):
+    # The paper's algorithm 1, eps after the bias correction (the check accepts both places).
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad ** 2
+    m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
+    return w - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+
+
+def adam_keras_style(w, grad, m, v, t, lr, beta1, beta2, eps):
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad ** 2
+    return w - lr * np.sqrt(1 - beta2 ** t) / (1 - beta1 ** t) * m / (np.sqrt(v) + eps), m, v
+
+
+def test_adam_reference_passes(capsys):
+    from helpers import optimizers
+
+    for student in (adam_reference, adam_keras_style, optimizers.adam_step):
+        check.adam_step(student)
+        check.adam_step(student, hidden=True)
+    assert capsys.readouterr().out.count("✔ my_adam_step: correct") == 6
+
+
+def test_adam_blank_fails():
+    def blank(w, grad, m, v, t, lr, beta1, beta2, eps):
+        raise NotImplementedError()
+
+    with pytest.raises(CheckFailed, match="not implemented"):
+        check.adam_step(blank)
+
+
+def _adam_variant(correct_t=0, root=np.sqrt, sign=-1, return_hat=False, swap=False,
+                  in_place=False):
+    def step(w, grad, m, v, t, lr, beta1, beta2, eps):
+        if in_place:
+            m *= beta1
+            m += (1 - beta1) * grad
+            v *= beta2
+            v += (1 - beta2) * grad ** 2
+        elif swap:
+            m = (1 - beta1) * m + beta1 * grad
+            v = (1 - beta2) * v + beta2 * grad ** 2
+        else:
+            m = beta1 * m + (1 - beta1) * grad
+            v = beta2 * v + (1 - beta2) * grad ** 2
+        if correct_t is None:
+            m_hat, v_hat = m, v
+        else:
+            m_hat = m / (1 - beta1 ** (t + correct_t))
+            v_hat = v / (1 - beta2 ** (t + correct_t))
+        w = w + sign * lr * m_hat / (root(v_hat) + eps)
+        return (w, m_hat, v_hat) if return_hat else (w, m, v)
+
+    return step
+
+
+@pytest.mark.parametrize("wrong, phrase", [
+    (_adam_variant(correct_t=None), "no bias correction"),
+    (_adam_variant(correct_t=1), "t counts steps from 1"),
+    (_adam_variant(root=lambda x: x), "square root of v_hat"),
+    (_adam_variant(sign=1), "against the gradient"),
+    (_adam_variant(return_hat=True), "not the bias-corrected"),
+    (_adam_variant(swap=True), "keep beta of the old value"),
+    (_adam_variant(in_place=True), "in place"),
+    (lambda w, grad, m, v, t, lr, beta1, beta2, eps: adam_reference(
+        w, grad, m, v, t, lr, beta1, beta2, eps)[0], "tuple of three"),
+    (lambda w, grad, m, v, t, lr, beta1, beta2, eps: w - lr * grad, "tuple of three"),
+])
+def test_adam_wrong_answers_fail_with_hint(wrong, phrase):
+    with pytest.raises(CheckFailed, match="Hint") as info:
+        check.adam_step(wrong)
+    assert phrase in str(info.value)
+
+
+def test_adam_hidden_cases_differ_from_public_ones():
+    public = check._adam_cases(hidden=False)
+    hidden = check._adam_cases(hidden=True)
+    assert not any(np.array_equal(a[0], b[0]) for a in public for b in hidden
+                   if a[0].shape == b[0].shape)
+    assert {c[4] for c in public} != {c[4] for c in hidden}

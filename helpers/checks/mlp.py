@@ -4,7 +4,8 @@ The notebook imports them as ``from helpers.checks import mlp as check``:
 
 * ``check.dense_tanh_backward(fn)``: the backward pass of one dense layer with tanh;
 * ``check.two_branch_model(build)``: a two-branch model built with the Functional API;
-* ``check.trained_classifier(train)``: a model trained to a target test accuracy.
+* ``check.trained_classifier(train)``: a model trained to a target test accuracy;
+* ``check.adam_step(fn)``: one step of the Adam optimizer in numpy.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from helpers.checks import (
     CheckFailed,
     _fail,
     _short,
+    call_student,
     expect_at_least,
     expect_close,
     hidden_rng,
@@ -26,7 +28,7 @@ from helpers.checks import (
     passed,
 )
 
-__all__ = ["dense_tanh_backward", "two_branch_model", "trained_classifier"]
+__all__ = ["dense_tanh_backward", "two_branch_model", "trained_classifier", "adam_step"]
 
 # The course functions that answer each check (the grader scores a submission that calls
 # them zero): tools/grade.py reads this.
@@ -34,6 +36,7 @@ REFERENCES: dict[str, tuple[str, ...]] = {
     "dense_tanh_backward": ("helpers.scratch.MLP",),
     "two_branch_model": (),
     "trained_classifier": (),
+    "adam_step": ("helpers.optimizers.adam_step",),
 }
 
 
@@ -397,3 +400,132 @@ def trained_classifier(train: Callable, *, dataset: str = "circles", n: int = 60
                     hint=hint)
     passed(name, f"test accuracy {accuracy:.3f} >= {target} on {ds.name} (seed {seed}), "
                  f"trained in {seconds:.1f} s")
+
+
+# ------------------------------------------------------------------ exercise: Adam's step
+
+
+def _adam_cases(hidden: bool) -> list[tuple]:
+    """(w, grad, m, v, t, lr, beta1, beta2, eps): a first step, later steps, odd shapes.
+
+    The later steps take their moments from a real run (the reference's own steps), so
+    every case is a state Adam can reach, and no case depends on the student's answers.
+    """
+    from helpers import optimizers
+
+    rng = hidden_rng(5) if hidden else np.random.default_rng(4)
+    cases = []
+    # (shape, lr, beta1, beta2, steps before the checked one)
+    settings = [((3,), 0.01, 0.9, 0.999, 0), ((2, 2), 0.1, 0.9, 0.999, 4),
+                ((1,), 0.001, 0.8, 0.99, 1), ((4,), 0.05, 0.5, 0.9, 9)]
+    if hidden:
+        settings = [((5,), 0.02, 0.9, 0.999, 0), ((3, 2), 0.01, 0.95, 0.99, 2),
+                    ((2,), 0.3, 0.6, 0.95, 6), ((1, 1), 0.001, 0.9, 0.999, 19)]
+    for shape, lr, beta1, beta2, before in settings:
+        w = rng.normal(size=shape)
+        m, v = np.zeros(shape), np.zeros(shape)
+        for t in range(1, before + 1):
+            w, m, v = optimizers.adam_step(w, rng.normal(size=shape), m, v, t, lr, beta1,
+                                           beta2, 1e-7)
+        # Gradients of mixed sizes: Adam's step must not follow their size.
+        grad = rng.normal(size=shape) * rng.choice([0.1, 1.0, 10.0], size=shape)
+        cases.append((w, grad, m, v, before + 1, lr, beta1, beta2, 1e-7))
+    return cases
+
+
+def _adam_mistakes(w, grad, m, v, t, lr, beta1, beta2, eps) -> list[tuple[tuple, str]]:
+    """Plausible wrong steps ``(w, m, v)``, each with the hint that explains it."""
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad ** 2
+
+    def step(m_used, v_used, root=np.sqrt):
+        return w - lr * m_used / (root(v_used) + eps)
+
+    mistakes = [
+        ((step(m_new, v_new), m_new, v_new),
+         "no bias correction: divide m by 1 - beta1**t and v by 1 - beta2**t before the step "
+         "(both start at zero, so early on they are too small)."),
+        ((step(m_new / (1 - beta1 ** (t + 1)), v_new / (1 - beta2 ** (t + 1))), m_new, v_new),
+         "t counts steps from 1 and is the number of this step: the bias correction uses "
+         "beta**t, not beta**(t + 1)."),
+        ((step(m_new / (1 - beta1 ** t), v_new / (1 - beta2 ** t), root=lambda x: x),
+          m_new, v_new),
+         "the step divides by the square root of v_hat: sqrt(v_hat) + eps, not v_hat + eps."),
+        ((w + lr * (m_new / (1 - beta1 ** t)) / (np.sqrt(v_new / (1 - beta2 ** t)) + eps),
+          m_new, v_new),
+         "the step goes against the gradient: w - lr * ..., not w + lr * ..."),
+        ((step(m_new / (1 - beta1 ** t), v_new / (1 - beta2 ** t)),
+          m_new / (1 - beta1 ** t), v_new / (1 - beta2 ** t)),
+         "return the running moments m and v, not the bias-corrected m_hat and v_hat: the "
+         "next step builds on m and v."),
+    ]
+    m_swap = (1 - beta1) * m + beta1 * grad
+    v_swap = (1 - beta2) * v + beta2 * grad ** 2
+    mistakes.append(((step(m_swap / (1 - beta1 ** t), v_swap / (1 - beta2 ** t)),
+                      m_swap, v_swap),
+                     "the running means keep beta of the old value: m = beta1 * m + "
+                     "(1 - beta1) * grad, and the same for v with beta2."))
+    return mistakes
+
+
+def adam_step(student: Callable, *, hidden: bool = False) -> None:
+    """Check ``student(w, grad, m, v, t, lr, beta1, beta2, eps) -> (w, m, v)``, Adam's step.
+
+    ``t`` is the number of the step, counted from 1; ``m`` and ``v`` are the running means
+    of the gradient and of its square, returned as they are (not bias-corrected) for the
+    next step. Cases: a first step from zero moments, later steps of a real run, shapes
+    (1,) to (2, 2), several betas; the function must return plain numpy data and not
+    change its arguments. A step without bias correction fails with a hint:
+
+    >>> def no_correction(w, grad, m, v, t, lr, beta1, beta2, eps):
+    ...     m = beta1 * m + (1 - beta1) * grad
+    ...     v = beta2 * v + (1 - beta2) * grad ** 2
+    ...     return w - lr * m / (np.sqrt(v) + eps), m, v
+    >>> adam_step(no_correction)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    helpers.checks.CheckFailed: w after my_adam_step(w (3,), ..., t=1, ...) is ...
+    Hint: no bias correction: ...
+    """
+    from helpers import optimizers
+
+    name = "my_adam_step"
+    if not callable(student):
+        _fail(f"{name} should be a function, got {_short(student)}.", None)
+    for case in _adam_cases(hidden):
+        w, grad, m, v, t, lr, beta1, beta2, eps = case
+        call = (f"{name}(w {w.shape}, grad, m, v, t={t}, lr={lr}, beta1={beta1}, "
+                f"beta2={beta2}, eps={eps})")
+        args = [arr.copy() for arr in (w, grad, m, v)]
+        got = call_student(student, (*args, t, lr, beta1, beta2, eps), name, call,
+                           hint="w, grad, m and v are numpy arrays of one shape; t, lr, "
+                                "beta1, beta2 and eps are numbers.")
+        if not isinstance(got, (tuple, list)) or len(got) != 3:
+            _fail(f"{call} returned {_short(got)}, expected a tuple of three arrays "
+                  "(w, m, v).", "end with `return w, m, v` (the new values).")
+        for given, original, label in zip(args, (w, grad, m, v), ("w", "grad", "m", "v"),
+                                          strict=True):
+            if not np.array_equal(given, original):
+                _fail(f"{call} changed its argument {label} in place.",
+                      "compute new arrays (m = beta1 * m + ..., not m *= beta1) and return "
+                      "them; the caller's arrays must stay as they were.")
+        want = optimizers.adam_step(w, grad, m, v, t, lr, beta1, beta2, eps)
+        # Both places for eps are Adam: after the bias correction (the paper's algorithm 1)
+        # or before it (Keras, the paper's section 2); they differ when a gradient is tiny.
+        m_hat, v_hat = want[1] / (1 - beta1 ** t), want[2] / (1 - beta2 ** t)
+        also = (w - lr * m_hat / (np.sqrt(v_hat) + eps), want[1], want[2])
+        for part, label in enumerate(("w", "m", "v")):
+            if _matches(got[part], want[part]) or _matches(got[part], also[part]):
+                continue
+            hint = next((h for wrong, h in _adam_mistakes(*case)
+                         if _matches(got[part], wrong[part])), None)
+            if hint is None:
+                hint = {0: "w - lr * m_hat / (sqrt(v_hat) + eps), with m_hat = m / (1 - "
+                           "beta1**t) and v_hat = v / (1 - beta2**t), using the new m and v "
+                           "(eps outside the square root).",
+                        1: "m = beta1 * m + (1 - beta1) * grad.",
+                        2: "v = beta2 * v + (1 - beta2) * grad**2 (the square of the "
+                           "gradient, elementwise)."}[part]
+            expect_close(got[part], want[part], f"{label} after {call}", hint=hint,
+                         rtol=1e-5, atol=1e-8)
+    passed(name, "first and later steps, bias correction, several shapes and betas")
