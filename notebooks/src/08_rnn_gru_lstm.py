@@ -155,7 +155,8 @@ numpy_states = np.stack(numpy_states, axis=1)
 print("kernel", kernel.shape, "| recurrent_kernel", recurrent_kernel.shape, "| bias", bias.shape)
 print("states:", keras_states.shape, "(sequences, steps, units); largest difference from Keras:",
       f"{np.abs(numpy_states - keras_states).max():.1e}")
-helpers.record("simple_rnn_max_abs_diff", float(np.abs(numpy_states - keras_states).max()))
+helpers.claim("simple_rnn_max_abs_diff", float(np.abs(numpy_states - keras_states).max()),
+              at_most=1e-5)
 
 # %% [markdown]
 # ## 2. Vanishing and exploding gradients, measured
@@ -258,17 +259,28 @@ for name, values in {**gain_norms, **cell_norms}.items():
 helpers.record("grad_ratio_simplernn", float(cell_norms["SimpleRNN"][0] / cell_norms["SimpleRNN"][-1]))
 helpers.record("grad_ratio_gru", float(cell_norms["GRU"][0] / cell_norms["GRU"][-1]))
 helpers.record("grad_ratio_lstm", float(cell_norms["LSTM"][0] / cell_norms["LSTM"][-1]))
+# What the two panels show, as claims (ratio = ||dL/dx_0|| / ||dL/dx_99||; small = forgets).
+ratio = {name: values[0] / values[-1] for name, values in {**gain_norms, **cell_norms}.items()}
+helpers.claim("grad_ratio_gain_0_5", ratio["U = orthogonal x 0.5"], at_most=1e-20)
+helpers.claim("grad_ratio_gain_2", ratio["U = orthogonal x 2.0"], at_least=10.0)
+helpers.claim("untrained_gru_forgets_faster_than_simplernn",
+              bool(ratio["GRU"] < ratio["SimpleRNN"]))
+helpers.claim("untrained_lstm_forgets_faster_than_simplernn",
+              bool(ratio["LSTM"] < ratio["SimpleRNN"]))
+helpers.claim("forget_bias_0_forgets_faster_than_1",
+              bool(ratio["LSTM, forget bias 0"] < ratio["LSTM"]))
 
 # %% [markdown]
 # On a log scale an exponential is a straight line. Left: with $U$ scaled by 0.5 the
-# gradient falls by some 30 orders of magnitude on its way back over 100 steps (it
+# gradient falls by more than 20 orders of magnitude (claimed) on its way back over 100 steps (it
 # **vanishes**; in float32 it would even round to exactly 0); scaled by 2 it grows the
 # further back it goes (it **explodes**). Keras' default, an orthogonal $U$, sits in
 # between, and the tanh's saturation ($1 - h^2 < 1$) still makes it shrink slowly.
 # Right, a surprise: untrained, the GRU and the LSTM forget *faster* than the SimpleRNN.
 # Their gates start half open: a GRU keeps about $z \approx 0.5$ of its state per step, an
 # LSTM $f = \sigma(1) \approx 0.73$ with Keras' forget bias of 1 (section 5), or
-# $\sigma(0) = 0.5$ without it, whose line (dashed) is as steep as the GRU's. Gates do not
+# $\sigma(0) = 0.5$ without it, whose line (dashed) is steeper still (all three claimed
+# under the cell). A forget bias of 1 slows the forgetting; it does not stop it. Gates do not
 # keep gradients alive by themselves: they let the network *learn* to keep them, by
 # opening a path that multiplies by a number close to 1. Section 6 measures the gradients
 # again after training.
@@ -350,14 +362,16 @@ print(f"with clipnorm=1.0: loss {clipped[0]:.3g} -> {clipped[-1]:.3g} after {len
 helpers.record("exploding_steps_until_nan", len(unclipped) if not np.isfinite(unclipped[-1])
                else -1)
 helpers.record("clipped_final_loss", float(clipped[-1]))
+helpers.claim("unclipped_run_diverges", bool(not np.isfinite(unclipped).all()))
+helpers.claim("clipped_loss_ratio", float(clipped[-1] / clipped[0]), at_most=0.1)
 
 # %% [markdown]
-# Both runs start from the same weights and the same gradient, with a norm in the
-# thousands. Without clipping, one SGD step with it throws the weights so far that the
+# Both runs start from the same weights and the same gradient, with a large norm (printed
+# above). Without clipping, one SGD step with it throws the weights so far that the
 # next loss is astronomically large, the next gradient overflows, and the loss becomes
 # `nan` (the red line stops; the dotted line marks where). With `clipnorm=1.0` the
 # gradients are just as large (right), but every step has a bounded size, and the loss
-# comes down by two orders of magnitude. Clipping does not make the network remember better; it keeps
+# comes down by at least a factor of 10 (claimed). Clipping does not make the network remember better; it keeps
 # training alive so that it can learn.
 
 # %% [markdown]
@@ -408,17 +422,19 @@ check.clip_by_norm(my_clip_by_norm, hidden=True)
 # $h_t$ is a **weighted average** of the old state and the candidate, so
 # $\partial h_t / \partial h_{t-1}$ contains the term $\operatorname{diag}(z_t)$. Where the
 # network learns $z_t \approx 1$ the state, and the gradient, pass through unchanged, step
-# after step: nothing multiplies them by $U$ or by a tanh derivative. (Cho et al. and many
-# lecture slides write the last line with $z$ and $1 - z$ swapped; it is the same model
-# with the gate's meaning flipped, but to reproduce Keras' numbers we use its convention.)
+# after step: nothing multiplies them by $U$ or by a tanh derivative. (This is Keras'
+# convention and Cho et al.'s own, 2014, eq. 7. Chung et al., 2014, and Olah's widely read
+# post write the last line with $z$ and $1 - z$ swapped: the same model with the gate's
+# meaning flipped.)
 #
 # Keras stores the three parts side by side in gate order **z, r, h**: `kernel` has shape
 # (input dimension, 3 x units) with $W_z^\top$, $W_r^\top$, $W_h^\top$ as column blocks,
 # `recurrent_kernel` (units, 3 x units) the same for $U$. With `reset_after=True` (the
-# default, and what cuDNN computes), the reset gate multiplies $U_h h_{t-1} + b'_h$ *after*
+# default, what cuDNN computes, and, as Keras' docstring says, the variant of the first
+# arXiv version of Cho et al.'s paper), the reset gate multiplies $U_h h_{t-1} + b'_h$ *after*
 # the matrix product, and the bias has shape (2, 3 x units): row 0 the input biases $b$,
 # row 1 the recurrent biases $b'$ (added to $U h_{t-1}$ in all three parts). With
-# `reset_after=False` (the original paper), the candidate is
+# `reset_after=False` (the paper's later version, arXiv v3), the candidate is
 # $\tanh(W_h x_t + U_h (r_t \odot h_{t-1}) + b_h)$ and there is one bias of shape
 # (3 x units,).
 #
@@ -448,11 +464,10 @@ for reset_after in (True, False):
 gru_table = pd.DataFrame(rows)
 display(gru_table)
 gru_max_abs_diff = float(gru_table["max |numpy - Keras| over 8 steps"].max())
-assert gru_max_abs_diff < 1e-5
-helpers.record("gru_max_abs_diff", gru_max_abs_diff)
+helpers.claim("gru_max_abs_diff", gru_max_abs_diff, at_most=1e-5)
 
 # %% [markdown]
-# Differences of about $10^{-7}$, the rounding of float32: the numpy step computes what
+# Differences below the asserted $10^{-5}$ (the table has them), the rounding of float32: the numpy step computes what
 # Keras computes, for both settings. The two settings are different models, though: the
 # same weights give different states.
 
@@ -525,15 +540,16 @@ print(f"kernel {kernel.shape}, recurrent_kernel {recurrent_kernel.shape}, bias {
 display(pd.concat(biases, axis=1))
 for b_f in (0.0, 1.0, 3.0):
     f = float(scratch.sigmoid(np.array(b_f)))
-    print(f"forget bias {b_f:.0f}: f = sigmoid({b_f:.0f}) = {f:.2f}; kept after 10, 30, 100 steps: "
-          + ", ".join(f"{f ** k:.0e}" for k in (10, 30, 100)))
+    print(f"forget bias {b_f:.0f}: f = sigmoid({b_f:.0f}) = {f:.2f}; kept after 10, 20, 30, 100 steps: "
+          + ", ".join(f"{f ** k:.0e}" for k in (10, 20, 30, 100)))
 
 # %% [markdown]
 # Only the forget gate's row is 1, and only with `unit_forget_bias=True`; every other bias
 # starts at 0. The printout shows why it matters: before any training, an LSTM with a
 # forget bias of 0 keeps a millionth of its memory after 20 steps, with a bias of 1 it keeps
 # 0.2%, which a gradient can still work with (the right panel of section 2 shows the two
-# slopes).
+# slopes). A bias of 1 slows the forgetting at the start; it does not make an untrained LSTM
+# remember (section 2: it still forgets faster than an untrained SimpleRNN).
 
 # %% [markdown]
 # ## 6. SimpleRNN, GRU and LSTM compared
@@ -566,6 +582,12 @@ for name, kind in kinds.items():
                         "adding: test MSE": mse, "adding: seconds": seconds})
     print(f"{name:9s} test MSE {mse:.4f} ({seconds:.1f} s)", flush=True)
 print(f"predicting the mean: MSE {np.var(y_add_test):.4f}")
+mse_of = {row["layer"]: row["adding: test MSE"] for row in adding_rows}
+# "Solved by the GRU and the LSTM, not by the SimpleRNN" (predicting the mean: about 0.167).
+helpers.claim("adding_mse_simplernn", mse_of["SimpleRNN"], at_least=0.1)
+# A grading run's 4 epochs on half the sequences are too few for the gates to learn it.
+helpers.claim("adding_mse_gru", mse_of["GRU"], at_most=0.05, grading=False)
+helpers.claim("adding_mse_lstm", mse_of["LSTM"], at_most=0.05, grading=False)
 
 fig, ax = plt.subplots(figsize=(7, 3.8))
 for name, losses in adding_histories.items():
@@ -576,10 +598,11 @@ ax.set(title=f"The adding problem, {adding_steps} steps: training loss",
 ax.legend();
 
 # %% [markdown]
-# The SimpleRNN's loss stays at the level of predicting the mean: it never finds the
-# connection between a marker and the target 20 steps later. The GRU and the LSTM get
-# stuck there too for an epoch or a few, then their loss drops by orders of magnitude: they
-# have learned to store the first marked value and keep it.
+# In this run (the claims above check the test errors) the SimpleRNN's loss stays near the
+# level of predicting the mean: it does not find the connection between a marker and the
+# target 20 steps later. The GRU and the LSTM may sit there too for an epoch or a few, then
+# their loss drops far below it: they have learned to store the first marked value and
+# keep it.
 #
 # What changed inside? We measure the gradient again, for the trained models and new
 # test sequences. A trained model's loss is small, and so is its gradient everywhere;
@@ -609,18 +632,23 @@ ax.set(title="After training: how much the prediction depends on each step",
 ax.legend()
 for name, values in trained_norms.items():
     print(f"{name:9s} ||dy/dx_0|| / ||dy/dx_29|| = {values[0] / values[-1]:.1e}")
+trained_ratio = {name: values[0] / values[-1] for name, values in trained_norms.items()}
+helpers.claim("trained_grad_ratio_gru", trained_ratio["GRU"], at_least=0.1, grading=False)
+helpers.claim("trained_grad_ratio_simplernn", trained_ratio["SimpleRNN"], at_most=0.01,
+              grading=False)
 
 # %% [markdown]
-# After training the GRU's and the LSTM's lines are flat: the first steps of the sequence
-# matter as much as the last ones, because the gates have learned to hold the state (and so
+# After training the GRU's and the LSTM's lines are about flat (the GRU's first-to-last ratio
+# is claimed above 0.1): the first steps of the sequence matter about as much as the last ones, because the gates have learned to hold the state (and so
 # the gradient) steady. The SimpleRNN's line still falls by orders of magnitude towards the
-# start: the early inputs barely reach its prediction, so it cannot learn to use them.
+# start (claimed: its ratio is below 0.01): the early inputs barely reach its prediction, so it cannot learn to use them.
 #
 # ### Movie-review sentences
 #
 # The second task is closer to practice: the sentiment of single sentences from movie
 # reviews, whose dependencies are short. Each sentence becomes a sequence of word ids
-# (`TextVectorization`, as in notebook 07), then an `Embedding` of 32 dimensions with
+# (`TextVectorization` with its default standardisation, which, unlike notebook 07's, also
+# strips punctuation, and a vocabulary cut at the 10,000 most frequent words), then an `Embedding` of 32 dimensions with
 # `mask_zero=True` (the recurrent layer skips the padding), the recurrent layer with 32
 # units, and a sigmoid output.
 
@@ -659,10 +687,15 @@ for name in kinds:
     helpers.record(f"adding_seconds_{key}", round(comparison.loc[name, "adding: seconds"], 1))
     helpers.record(f"reviews_accuracy_{key}", comparison.loc[name, "reviews: test accuracy"])
     helpers.record(f"reviews_seconds_{key}", round(comparison.loc[name, "reviews: seconds"], 1))
+review_accuracies = comparison["reviews: test accuracy"]
+helpers.claim("reviews_accuracy_worst_layer", review_accuracies.min(), at_least=0.6,
+              tiers=("canonical",), grading=False)
+helpers.claim("reviews_accuracy_spread", review_accuracies.max() - review_accuracies.min(),
+              at_most=0.1, tiers=("canonical",), grading=False)
 
 # %% [markdown]
 # On the adding problem the gates make all the difference. On the sentences the three are
-# much closer: the words that decide a sentence's sentiment are rarely far from its end,
+# much closer (on MR, within 10 points of each other, claimed): the words that decide a sentence's sentiment are rarely far from its end,
 # and with a test set of about a thousand sentences (a few dozen on the offline stand-in),
 # differences of a few points are within the noise. The seconds show the price of the
 # gates: a GRU has 3 times the weights of a SimpleRNN of the same size and computes 3
@@ -750,7 +783,9 @@ print(f"{len(x_chars):,} sequences in {char_seconds:.0f} s; on the test text: lo
       f"(always guessing the most frequent character: "
       f"{np.mean(y_chars_test == np.bincount(y_chars.ravel()).argmax()):.1%})")
 helpers.record("char_test_loss", char_loss)
-helpers.record("char_test_accuracy", char_accuracy)
+majority_accuracy = np.mean(y_chars_test == np.bincount(y_chars.ravel()).argmax())
+helpers.claim("char_test_accuracy_over_majority", char_accuracy - majority_accuracy,
+              at_least=0.05 if QUICK else 0.1)
 helpers.record("char_seconds", round(char_seconds, 1))
 
 # %% [markdown]
@@ -850,7 +885,7 @@ for c in prompt:
     state, logits = numpy_step(c, state)
 char_numpy_diff = float(np.abs(logits - prompt_logits).max())
 print(f"largest difference between numpy and Keras logits after the prompt: {char_numpy_diff:.1e}")
-helpers.record("char_numpy_keras_max_diff", char_numpy_diff)
+helpers.claim("char_numpy_keras_max_diff", char_numpy_diff, at_most=1e-3)
 
 
 def generate(prompt, temperature, length=400, seed=0):
@@ -870,7 +905,7 @@ for temperature in (0.5, 1.0):
     print(generate(prompt, temperature))
 
 # %% [markdown]
-# After half a minute of training the network has learned the *form* of its text: words
+# After this short training (the cell above printed how long) the network has learned the *form* of its text: words
 # of plausible length separated by spaces, frequent short words spelled right, punctuation
 # and line breaks where they belong (on Tiny Shakespeare: speaker names in capitals followed
 # by a colon, then verse lines). At $T = 0.5$ the text is tamer and more repetitive; at
@@ -882,8 +917,8 @@ for temperature in (0.5, 1.0):
 # - A recurrent layer applies the same cell at every step, $h_t = \tanh(W x_t + U h_{t-1} + b)$ for a SimpleRNN; training unrolls it and sends the gradient back through every step (BPTT).
 # - The gradient to an input $k$ steps back is a product of $k$ Jacobians: it vanishes or explodes exponentially, as the measured gradients on a log scale show.
 # - Gradient clipping (`clipnorm`, `global_clipnorm`, `clipvalue` on any Keras optimizer) bounds every update and turns an exploding run into a training one.
-# - GRU and LSTM update their state by a gated sum, $h_t = z h_{t-1} + (1 - z) \tilde h$ and $c_t = f c_{t-1} + i \tilde c$: with gates near 1 state and gradient survive many steps. They learn to remember (adding problem: solved by both, not by the SimpleRNN), at 3 to 4 times the cost per step; the LSTM's forget bias starts at 1 so that it remembers from the start.
-# - A character-level GRU learns the form of a text in minutes; the temperature trades safe, repetitive samples ($T < 1$) for varied, error-prone ones ($T > 1$).
+# - GRU and LSTM update their state by a gated sum, $h_t = z h_{t-1} + (1 - z) \tilde h$ and $c_t = f c_{t-1} + i \tilde c$: with gates near 1 state and gradient survive many steps. They learn to remember (adding problem: solved by both, not by the SimpleRNN, as claimed), at 3 to 4 times the arithmetic per step; the LSTM's forget bias starts at 1, which slows its forgetting before training ($f \approx 0.73$ instead of 0.5) but does not make it remember: untrained, it still forgets faster than a SimpleRNN.
+# - A character-level GRU learns the form of a text in a short training run; the temperature trades safe, repetitive samples ($T < 1$) for varied, error-prone ones ($T > 1$).
 #
 # ## Further reading
 # - I. Goodfellow, Y. Bengio, A. Courville, *Deep Learning*, chapter 10 "Sequence Modeling: Recurrent and Recursive Nets", https://www.deeplearningbook.org/contents/rnn.html
