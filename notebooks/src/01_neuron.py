@@ -41,6 +41,59 @@ from helpers.checks import neuron as check
 helpers.setup()
 
 # %% [markdown]
+# ## Why deep learning
+#
+# **Representation learning.** A classic machine-learning system has two parts: features
+# that people design (edges and corner detectors for images, cepstral coefficients for
+# speech, word counts for text) and a simple trained model on top. Its quality is mostly
+# the quality of those hand-made features. Deep learning learns the features too: each
+# layer turns the representation of the layer below into a slightly more abstract one
+# (pixels into edges, edges into parts, parts into objects), and all layers are trained
+# together, from examples, by the same gradient descent you will write in this notebook
+# (Bengio, Courville and Vincent, 2013; LeCun, Bengio and Hinton, 2015). Notebook 02 shows
+# a hidden layer inventing a representation in which XOR becomes easy, and notebook 04
+# reuses features learned on one task for another.
+#
+# **Why now.** Neural networks and backpropagation are decades old; what changed around
+# 2010 is that three things arrived together. *Data*: labelled collections large enough
+# for models with millions of weights, such as ImageNet (Deng et al., 2009). *Compute*:
+# graphics cards (GPUs), built for games, multiply matrices fast, and a network is mostly
+# matrix products. *Tricks that make deep networks trainable*: the ReLU activation, whose
+# gradient does not fade in deep stacks (Nair and Hinton, 2010; Glorot, Bordes and Bengio,
+# 2011), and dropout against overfitting (Srivastava et al., 2014). Krizhevsky, Sutskever
+# and Hinton (2012) combined all of them, a deep convolutional network with ReLUs and
+# dropout trained on two GPUs, and won the ImageNet competition by a wide margin; the
+# field changed within a few years.
+#
+# **Where it is used.** *Vision*: recognising objects, faces and medical findings in images
+# (notebooks 03 to 05, 10). *Speech*: deep networks replaced the acoustic models of speech
+# recognisers (Hinton et al., 2012), and the same ideas classify sounds (notebook 06).
+# *Translation*: sequence-to-sequence networks with attention translate whole sentences
+# (Sutskever, Vinyals and Le, 2014; Bahdanau, Cho and Bengio, 2015; Wu et al., 2016),
+# which notebooks 08, 09 and 13 build up to. *Driving*: a convolutional network can learn
+# to steer a car from camera images and the human driver's steering alone (Bojarski et
+# al., 2016). This course goes from the single unit below to those models, one idea per
+# notebook, on a laptop.
+#
+# *References.* Y. Bengio, A. Courville, P. Vincent, "Representation learning: a review and
+# new perspectives", IEEE TPAMI 35(8), 2013, https://arxiv.org/abs/1206.5538 ·
+# Y. LeCun, Y. Bengio, G. Hinton, "Deep learning", Nature 521, 2015,
+# https://doi.org/10.1038/nature14539 · J. Deng et al., "ImageNet: a large-scale
+# hierarchical image database", CVPR 2009 · V. Nair, G. Hinton, "Rectified linear units
+# improve restricted Boltzmann machines", ICML 2010 · X. Glorot, A. Bordes, Y. Bengio,
+# "Deep sparse rectifier neural networks", AISTATS 2011 · N. Srivastava et al., "Dropout: a
+# simple way to prevent neural networks from overfitting", JMLR 15, 2014 · A. Krizhevsky,
+# I. Sutskever, G. Hinton, "ImageNet classification with deep convolutional neural
+# networks", NeurIPS 2012 · G. Hinton et al., "Deep neural networks for acoustic modeling
+# in speech recognition", IEEE Signal Processing Magazine 29(6), 2012 · I. Sutskever,
+# O. Vinyals, Q. Le, "Sequence to sequence learning with neural networks", NeurIPS 2014,
+# https://arxiv.org/abs/1409.3215 · D. Bahdanau, K. Cho, Y. Bengio, "Neural machine
+# translation by jointly learning to align and translate", ICLR 2015,
+# https://arxiv.org/abs/1409.0473 · Y. Wu et al., "Google's neural machine translation
+# system", 2016, https://arxiv.org/abs/1609.08144 · M. Bojarski et al., "End to end
+# learning for self-driving cars", 2016, https://arxiv.org/abs/1604.07316
+
+# %% [markdown]
 # ## 1. The artificial neuron
 #
 # A neuron multiplies each input $x_i$ by a weight $w_i$, adds them up and adds a bias $b$:
@@ -570,6 +623,9 @@ kernel, bias = model.get_weights()
 print(f"Keras: w = {np.round(kernel.ravel(), 2)}, b = {bias[0]:.2f}; "
       f"test loss {test_loss:.4f}, test accuracy {test_acc:.3f}")
 helpers.claim("test_accuracy", test_acc, at_least=0.9)
+# Training moved the weights: the last epoch's loss is below the first epoch's.
+helpers.claim("keras_loss_ratio", history_keras.history["loss"][-1]
+              / history_keras.history["loss"][0], at_most=0.9)
 
 # %%
 plots.decision_boundary(model, ds.x_test, ds.y_test,
