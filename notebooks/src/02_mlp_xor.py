@@ -18,10 +18,10 @@
 # networks: the Sequential and the Functional API.
 #
 # **What you will learn**
-# - why a layer is an affine map followed by a nonlinearity, and what each part does to space;
-# - how one hidden layer solves XOR, by making the two classes linearly separable;
-# - that learned features group images better than raw pixels do;
+# - why a layer is an affine map followed by a nonlinearity; how one hidden layer solves XOR by making the classes linearly separable, and why learned features group images better than raw pixels;
+# - softmax and cross-entropy for many classes, their gradient (softmax minus one-hot), and why the squared error after a softmax learns slowly;
 # - backpropagation as the chain rule through an MLP, checked against numerical gradients and `tf.GradientTape`;
+# - gradient descent's variations, momentum, RMSprop and Adam, from scratch and equal to Keras, and a learning-rate schedule;
 # - the Sequential and Functional APIs, `fit`/`evaluate`/`predict`, and `train_on_batch`/`test_on_batch`.
 #
 # **Prerequisites:** notebook 01 (the neuron, activations, gradient descent, the chain rule);
@@ -45,7 +45,7 @@ from sklearn.decomposition import PCA
 from sklearn.metrics import normalized_mutual_info_score
 
 import helpers
-from helpers import data, plots, scratch
+from helpers import data, optimizers, plots, scratch
 from helpers.checks import mlp as check
 
 helpers.setup()
@@ -212,7 +212,133 @@ fig.tight_layout()
 # ### END SOLUTION
 
 # %% [markdown]
-# ## 3. Learned features group images better than pixels
+# ## 3. Many classes: softmax and cross-entropy
+#
+# For two classes one sigmoid output was enough. With $K$ classes (the ten digits below)
+# the last layer has $K$ units whose scores $\mathbf{z}$ (the **logits**) become
+# probabilities through the **softmax**, and the loss is the **cross-entropy**, the
+# negative log-probability of the true class $c$ (with $\mathbf{y}$ its one-hot vector):
+#
+# $$p_k = \frac{e^{z_k}}{\sum_{j=1}^{K} e^{z_j}}, \qquad
+# L = -\sum_{k=1}^{K} y_k \log p_k = -\log p_c .$$
+#
+# The softmax's derivative is $\partial p_j / \partial z_k = p_j(\delta_{jk} - p_k)$
+# ($\delta_{jk}$ is 1 when $j = k$, else 0). By the chain rule, and since
+# $\sum_j y_j = 1$,
+#
+# $$\frac{\partial L}{\partial z_k} = -\sum_j \frac{y_j}{p_j}\, p_j (\delta_{jk} - p_k)
+# = -y_k + p_k \sum_j y_j = p_k - y_k, \qquad
+# \nabla_{\mathbf{z}} L = \mathbf{p} - \mathbf{y} .$$
+#
+# The gradient is the error itself: softmax minus one-hot. Below, we check it against
+# `tf.GradientTape` through `keras.ops.softmax` and Keras' cross-entropy loss.
+
+# %%
+rng = np.random.default_rng(0)
+logits = rng.normal(0.0, 2.0, size=(5, 4))  # 5 examples, 4 classes
+labels = np.array([0, 3, 1, 1, 2])
+one_hot = np.eye(4)[labels]
+probabilities = scratch.temperature_softmax(logits)  # the softmax, computed without overflow
+ours = probabilities - one_hot  # the gradient of each example's loss: p - y
+
+z = tf.Variable(logits)  # float64, as our numpy
+with tf.GradientTape() as tape:
+    # reduction="sum": the gradient of every example's own loss, not of their mean
+    ce = keras.losses.CategoricalCrossentropy(reduction="sum")(one_hot, keras.ops.softmax(z))
+taped = tape.gradient(ce, z).numpy()
+print(f"cross-entropy: numpy {-np.log(probabilities[np.arange(5), labels]).sum():.6f}, "
+      f"Keras {float(ce):.6f}")
+print("softmax - one-hot, first example:", np.round(ours[0], 4))
+print("GradientTape,      first example:", np.round(taped[0], 4))
+helpers.claim("softmax_ce_grad_max_diff", float(np.abs(ours - taped).max()), at_most=1e-6)
+
+# %% [markdown]
+# **Why not the squared error after a softmax?** Section 5 trains with the squared error,
+# as notebook 01 did; it works for a sigmoid on easy data, but after a softmax it learns
+# slowly. Its gradient, $\partial L/\partial z_k = \sum_j 2(p_j - y_j)\, p_j(\delta_{jk} -
+# p_k)$, carries a factor $p_j$ in every term: when the network is confidently wrong
+# ($p_c \approx 0$ for the true class), the gradient almost vanishes, exactly where the
+# cross-entropy's $\mathbf{p} - \mathbf{y}$ is largest. One confidently wrong example:
+
+# %%
+wrong = np.array([[6.0, 0.0, 0.0, 0.0]])  # sure it is class 0; the truth is class 1
+target = np.eye(4)[[1]]
+p = scratch.temperature_softmax(wrong)
+jacobian = np.diag(p[0]) - np.outer(p[0], p[0])  # dp_j/dz_k
+grad_ce = p - target
+grad_se = 2 * (p - target) @ jacobian
+print(f"p(true class) = {p[0, 1]:.4f}")
+print(f"|gradient| cross-entropy {np.linalg.norm(grad_ce):.3f}, "
+      f"squared error {np.linalg.norm(grad_se):.3f}")
+helpers.claim("se_over_ce_gradient_when_wrong",
+              np.linalg.norm(grad_se) / np.linalg.norm(grad_ce), at_most=0.05)
+
+# %% [markdown]
+# Measured on a real task: scikit-learn's handwritten digits, a network with one hidden
+# layer of 32 ReLU units and a 10-way softmax, trained twice from the same initial
+# weights, on the same mini-batches, with the same optimiser (SGD, learning rate 0.1) for
+# the same 200 steps: once with the cross-entropy, once with the squared error.
+# `train_steps` runs the loop with `train_on_batch` (section 7 shows it in detail) and
+# measures the test accuracy every 20 steps.
+
+# %%
+digits = data.load("digits")
+print(digits)
+pixels_train = digits.x_train.reshape(len(digits.x_train), -1) / 255.0
+pixels_test = digits.x_test.reshape(len(digits.x_test), -1) / 255.0
+onehot_train = keras.utils.to_categorical(digits.y_train, len(digits.class_names))
+
+
+def digits_mlp(seed: int = 0) -> keras.Model:
+    keras.utils.set_random_seed(seed)
+    return keras.Sequential([keras.Input(shape=(pixels_train.shape[1],)),
+                             keras.layers.Dense(32, activation="relu"),
+                             keras.layers.Dense(len(digits.class_names), activation="softmax")])
+
+
+def train_steps(optimizer, loss, steps, batch_size=64, every=20, seed=0):
+    """Train digits_mlp(seed) for `steps` mini-batches; return batch losses, test accuracies."""
+    model = digits_mlp(seed)
+    model.compile(optimizer=optimizer, loss=loss)
+    rng = np.random.default_rng(seed)  # the same batches for every run with this seed
+    losses, accuracies = [], []
+    for step in range(1, steps + 1):
+        chosen = rng.choice(len(pixels_train), batch_size, replace=False)
+        losses.append(model.train_on_batch(pixels_train[chosen], onehot_train[chosen]))
+        if step % every == 0 or step == steps:
+            predicted = model.predict_on_batch(pixels_test).argmax(axis=1)
+            accuracies.append(float(np.mean(predicted == digits.y_test)))
+    return np.array(losses, dtype=float), accuracies
+
+
+curves = {name: train_steps(keras.optimizers.SGD(0.1), loss, steps=200)
+          for name, loss in [("cross-entropy", "categorical_crossentropy"),
+                             ("squared error", "mean_squared_error")]}
+for name, (_, accuracies) in curves.items():
+    print(f"{name:14s}: test accuracy after 200 steps {accuracies[-1]:.3f}")
+helpers.claim("ce_minus_se_accuracy_200_steps",
+              curves["cross-entropy"][1][-1] - curves["squared error"][1][-1], at_least=0.4)
+
+fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+for name, (losses, accuracies) in curves.items():
+    axes[0].plot(losses / losses[0], lw=0.8, label=name)
+    axes[1].plot(np.arange(1, len(accuracies) + 1) * 20, accuracies, "o-", label=name)
+axes[0].set(title="Training loss, relative to its first batch", xlabel="step (batch of 64)",
+            ylabel="loss / first loss")
+axes[1].set(title=f"{digits.name}: test accuracy", xlabel="step", ylabel="accuracy")
+for ax in axes:
+    ax.legend()
+fig.tight_layout()
+
+# %% [markdown]
+# Same network, same start, same batches: with the cross-entropy the test accuracy climbs
+# within the first hundred steps, with the squared error it has barely left chance (the
+# claim asserts a gap of at least 40 points at step 200). This is why every classifier
+# in the course ends with a softmax and the cross-entropy (`"categorical_crossentropy"`
+# for one-hot labels, `"sparse_categorical_crossentropy"` for class numbers).
+
+# %% [markdown]
+# ## 4. Learned features group images better than pixels
 #
 # A representation decides what "similar" means. On the handwritten digits, compare
 # **k-means** clustering (10 clusters, no labels used) on two representations of the same
@@ -222,11 +348,6 @@ fig.tight_layout()
 # they are unrelated to them.
 
 # %%
-digits = data.load("digits")
-print(digits)
-pixels_train = digits.x_train.reshape(len(digits.x_train), -1) / 255.0
-pixels_test = digits.x_test.reshape(len(digits.x_test), -1) / 255.0
-
 keras.utils.set_random_seed(0)
 classifier = keras.Sequential([
     keras.Input(shape=(pixels_train.shape[1],)),
@@ -272,7 +393,7 @@ fig.colorbar(dots, ax=axes, label="true class", ticks=range(10));
 # clustering never sees them: a good representation makes "close" mean "same class".
 
 # %% [markdown]
-# ## 4. Backpropagation is the chain rule through the layers
+# ## 5. Backpropagation is the chain rule through the layers
 #
 # Take the XOR network with one hidden layer, written for a batch (one example per row):
 #
@@ -405,7 +526,187 @@ check.dense_tanh_backward(dense_tanh_backward, hidden=True)
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## 5. The Keras APIs
+# ## 6. Gradient descent and its variations: momentum, RMSprop, Adam
+#
+# Plain (stochastic) gradient descent takes the step $\mathbf{w} \leftarrow \mathbf{w} -
+# \eta\, \mathbf{g}$, with $\mathbf{g}$ the gradient of a mini-batch's loss. Where the loss
+# is a narrow valley, steep across and flat along, one learning rate $\eta$ cannot suit
+# both directions: small enough not to bounce across the valley is too small to move along
+# it. The variations keep a running state (all start at zero; $t$ counts steps from 1):
+#
+# - **Momentum** accumulates a velocity: $\mathbf{u} \leftarrow \mu \mathbf{u} - \eta
+#   \mathbf{g}$, $\mathbf{w} \leftarrow \mathbf{w} + \mathbf{u}$. Steps that keep the same
+#   direction add up, steps that flip sign cancel ($\mu = 0.9$ is common).
+# - **RMSprop** divides each coordinate's step by the recent size of its gradient:
+#   $\mathbf{s} \leftarrow \rho \mathbf{s} + (1 - \rho)\, \mathbf{g}^2$, $\mathbf{w}
+#   \leftarrow \mathbf{w} - \eta\, \mathbf{g} / \sqrt{\mathbf{s} + \epsilon}$ (squares and
+#   roots elementwise).
+# - **Adam** does both, with running means of the gradient and of its square,
+#   $\mathbf{m} \leftarrow \beta_1 \mathbf{m} + (1 - \beta_1)\, \mathbf{g}$ and $\mathbf{v}
+#   \leftarrow \beta_2 \mathbf{v} + (1 - \beta_2)\, \mathbf{g}^2$. Both start at zero, so
+#   early on they are too small; dividing by $1 - \beta^t$ corrects this (**bias
+#   correction**):
+#
+# $$\hat{\mathbf{m}} = \frac{\mathbf{m}}{1 - \beta_1^t}, \qquad
+# \hat{\mathbf{v}} = \frac{\mathbf{v}}{1 - \beta_2^t}, \qquad
+# \mathbf{w} \leftarrow \mathbf{w} - \eta\, \frac{\hat{\mathbf{m}}}{\sqrt{\hat{\mathbf{v}}} +
+# \epsilon} .$$
+#
+# `helpers.optimizers` implements the three in numpy. First, they must equal Keras' own
+# `SGD(momentum=...)`, `RMSprop` and `Adam`: we feed both the same 10 random gradients and
+# compare the weights after every step.
+
+# %%
+rng = np.random.default_rng(1)
+w_start = rng.normal(size=(3, 2))
+gradients = rng.normal(size=(10, 3, 2)) * rng.choice([0.1, 1.0, 10.0], size=(10, 3, 2))
+pairs = {
+    "momentum": (keras.optimizers.SGD(0.05, momentum=0.9), {"lr": 0.05, "momentum": 0.9}),
+    "rmsprop": (keras.optimizers.RMSprop(0.01), {"lr": 0.01}),
+    "adam": (keras.optimizers.Adam(0.01), {"lr": 0.01}),
+}
+for method, (keras_optimizer, hyper) in pairs.items():
+    feed = iter(gradients)  # descend asks for one gradient per step: hand out the same ones
+    ours = optimizers.descend(method, lambda w, feed=feed: next(feed), w_start,
+                              len(gradients), **hyper)
+    theirs = optimizers.keras_path(keras_optimizer, w_start, gradients)
+    difference = float(np.abs(ours - theirs).max())
+    print(f"{method:8s}: weights moved by up to {np.abs(ours[-1] - w_start).max():.3f}; "
+          f"max |numpy - Keras| over 10 steps = {difference:.1e}")
+    helpers.claim(f"{method}_numpy_vs_keras_max_diff", difference, at_most=1e-6)
+
+# %% [markdown]
+# The numpy steps and Keras agree to float32 precision at every step. Now their paths on
+# an ill-conditioned valley, $L(\mathbf{w}) = \frac{1}{2}(w_1^2 + 50\, w_2^2)$: 50 times
+# steeper across ($w_2$) than along ($w_1$). Each method gets a learning rate that suits
+# it (SGD's must stay below $2/50$, or it diverges across the valley), and 60 steps.
+
+# %%
+curvature = np.array([1.0, 50.0])
+
+
+def valley_loss(w):
+    return 0.5 * (curvature * np.asarray(w) ** 2).sum(axis=-1)
+
+
+settings = {"SGD": ("sgd", {"lr": 0.035}),
+            "momentum": ("momentum", {"lr": 0.02, "momentum": 0.8}),
+            "RMSprop": ("rmsprop", {"lr": 0.1}),
+            "Adam": ("adam", {"lr": 0.3})}
+paths = {name: optimizers.descend(method, lambda w: curvature * w, [-4.0, 1.0], 60, **hyper)
+         for name, (method, hyper) in settings.items()}
+final = {name: float(valley_loss(path[-1])) for name, path in paths.items()}
+print("loss after 60 steps:", ", ".join(f"{n} {v:.2g}" for n, v in final.items()))
+helpers.claim("valley_best_variation_over_sgd",
+              max(final[n] for n in ("momentum", "RMSprop", "Adam")) / final["SGD"],
+              at_most=0.1)
+
+fig, axes = plt.subplots(1, 2, figsize=(12, 4.2))
+g1, g2 = np.meshgrid(np.linspace(-4.5, 1.5, 200), np.linspace(-1.3, 1.3, 200))
+axes[0].contour(g1, g2, valley_loss(np.stack([g1, g2], axis=-1)), levels=np.geomspace(0.01, 40, 12),
+                colors="lightgray")
+for name, path in paths.items():
+    axes[0].plot(path[:, 0], path[:, 1], ".-", lw=1, ms=3, label=name)
+    axes[1].plot(valley_loss(path), label=name)
+axes[0].set(title="Paths on $L = (w_1^2 + 50 w_2^2)/2$ from $(-4, 1)$", xlabel="$w_1$",
+            ylabel="$w_2$")
+axes[1].set(title="Loss along the path", xlabel="step", ylabel="loss", yscale="log")
+axes[0].legend(fontsize=8)
+axes[1].legend(fontsize=8)
+fig.tight_layout()
+
+# %% [markdown]
+# SGD zigzags across the valley and crawls along it; momentum's velocity builds up along
+# the valley while the zigzags cancel; RMSprop and Adam rescale each coordinate, so they
+# head for the minimum almost as if the valley were round. All three variations end at
+# least ten times lower than SGD (the claim above).
+#
+# ### A learning-rate schedule
+#
+# A large learning rate moves fast early, a small one settles into a minimum late: a
+# **schedule** changes $\eta$ with the step number. `keras.optimizers.schedules` has
+# several; cosine decay lowers it from its start to zero along half a cosine. An optimizer
+# takes a schedule wherever it takes a learning rate.
+
+# %%
+steps = 150
+cosine = keras.optimizers.schedules.CosineDecay(initial_learning_rate=0.1, decay_steps=steps)
+print("learning rate at steps 0, 75, 150:",
+      [round(float(cosine(s)), 4) for s in (0, steps // 2, steps)])
+
+# %% [markdown]
+# ### The variations on a real model
+#
+# The digits network of section 3, trained for 150 steps with each optimizer at Keras'
+# default learning rate (0.01 for SGD, 0.001 for RMSprop and Adam), and SGD with momentum
+# on the cosine schedule above (from 0.1). Same start, same batches for all.
+
+# %%
+candidates = {
+    "SGD": keras.optimizers.SGD(),
+    "SGD + momentum": keras.optimizers.SGD(momentum=0.9),
+    "RMSprop": keras.optimizers.RMSprop(),
+    "Adam": keras.optimizers.Adam(),
+    "momentum + cosine schedule": keras.optimizers.SGD(cosine, momentum=0.9),
+}
+runs = {name: train_steps(optimizer, "categorical_crossentropy", steps=steps, every=steps)
+        for name, optimizer in candidates.items()}
+last = {name: float(losses[-20:].mean()) for name, (losses, _) in runs.items()}
+for name, (_, accuracies) in runs.items():
+    print(f"{name:27s}: mean loss of the last 20 batches {last[name]:.3f}, "
+          f"test accuracy {accuracies[-1]:.3f}")
+helpers.claim("digits_variations_over_sgd_loss",
+              max(last[n] for n in ("SGD + momentum", "RMSprop", "Adam")) / last["SGD"],
+              at_most=0.75)
+helpers.claim("digits_schedule_over_adam_loss", last["momentum + cosine schedule"]
+              / last["Adam"], at_most=0.7)
+
+fig, ax = plt.subplots(figsize=(7, 4))
+for name, (losses, _) in runs.items():
+    # A moving average over 10 batches: single batches are noisy.
+    ax.plot(np.arange(10, steps + 1), np.convolve(losses, np.ones(10) / 10, mode="valid"),
+            label=name)
+ax.set(title=f"{digits.name}: the same MLP, five optimizers",
+       xlabel="step (batch of 64)", ylabel="cross-entropy (mean of 10 batches)", yscale="log")
+ax.legend(fontsize=8);
+
+# %% [markdown]
+# At its default learning rate plain SGD has hardly started after 150 steps, while
+# momentum, RMSprop and Adam are well on their way (the claims assert it); the schedule's
+# large early steps and small late ones end lowest. The ranking depends on the learning
+# rates: a tuned SGD can match Adam, which is why Adam, forgiving of its learning rate,
+# is the usual first choice, and the one this course uses from notebook 00 on.
+
+# %% [markdown]
+# ### Exercise 3 (3 points): Adam's step
+#
+# Write `my_adam_step(w, grad, m, v, t, lr, beta1, beta2, eps)` that does one step of Adam
+# and returns the tuple `(w, m, v)`: the new weights and the new running moments (the raw
+# `m` and `v`, not the bias-corrected ones: the next step builds on them).
+# - `w`, `grad`, `m` and `v` are numpy arrays of one shape; `t` is the number of this step,
+#   counted from 1; `lr`, `beta1`, `beta2` and `eps` are numbers;
+# - follow the equations above; return numpy arrays, and do not change the arguments in
+#   place (write `m = beta1 * m + ...`, not `m *= beta1`).
+
+# %% exercise="solution:ex_adam_step"
+def my_adam_step(w, grad, m, v, t, lr, beta1, beta2, eps):
+    ### BEGIN SOLUTION
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad ** 2
+    m_hat = m / (1 - beta1 ** t)
+    v_hat = v / (1 - beta2 ** t)
+    return w - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+    ### END SOLUTION
+
+
+# %% exercise="check:check_adam_step:3"
+check.adam_step(my_adam_step)
+### BEGIN HIDDEN TESTS
+check.adam_step(my_adam_step, hidden=True)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## 7. The Keras APIs
 #
 # Keras builds the same networks in two ways. The **Sequential API** is a list of layers,
 # each feeding the next: enough for a plain stack. The **Functional API** calls layers on
@@ -458,7 +759,7 @@ else:
           "same layers and connections.")
 
 # %% [markdown]
-# ### Exercise 3 (2 points): a two-branch model with the Functional API
+# ### Exercise 4 (2 points): a two-branch model with the Functional API
 #
 # Write `build_two_branch()` that builds and returns (untrained, not compiled) this model:
 #
@@ -579,7 +880,7 @@ ax.legend();
 # step in our hands.
 
 # %% [markdown]
-# ### Exercise 4 (2 points): train a network that separates the circles
+# ### Exercise 5 (2 points): train a network that separates the circles
 #
 # The circles dataset puts one class in a ring around the other: no straight line comes
 # close. Write `train_my_model(ds)` that builds, compiles and trains a Keras model on
@@ -625,12 +926,18 @@ check.trained_classifier(train_my_model, seed=1)
 # - A layer is an affine map (which keeps lines straight and parallel) followed by a nonlinearity (which bends them); without the nonlinearity, stacked layers collapse into one affine map.
 # - A hidden layer learns a **representation**: for XOR it folds the plane so that the classes become linearly separable, and the output neuron only draws a line.
 # - Learned features can make a simple method (k-means) work much better than on raw pixels: the representation decides what "similar" means.
+# - With many classes, a softmax turns scores into probabilities and the cross-entropy $-\log p_c$ scores them; its gradient with respect to the scores is $\mathbf{p} - \mathbf{y}$, large exactly when the network is wrong, whereas the squared error after a softmax nearly stops learning from confident mistakes.
 # - Backpropagation is the chain rule applied layer by layer from the loss: each layer turns $\partial L/\partial A$ into $\partial L/\partial Z$ (times $f'$), then into the gradients of its weights, its bias and its input. Check it against numerical gradients or `tf.GradientTape`.
+# - Momentum adds up steps that agree, RMSprop scales each coordinate by its recent gradient size, and Adam does both with bias correction; on a narrow valley they beat plain SGD by far, and a learning-rate schedule (large steps early, small late) helps any of them.
 # - Keras builds stacks with `Sequential` and graphs (branches, shortcuts, `concatenate`) with the Functional API; models are trained with `compile`/`fit` (with `validation_split`), measured with `evaluate`, used with `predict`, or driven step by step with `train_on_batch`/`test_on_batch`.
 #
 # ## Further reading
 # - Goodfellow, Bengio and Courville, *Deep Learning* (2016), chapter 6, "Deep Feedforward Networks" (XOR in 6.1, back-propagation in 6.5): https://www.deeplearningbook.org/contents/mlp.html
 # - Christopher Olah, "Neural Networks, Manifolds, and Topology" (2014), the pictures of layers warping space: https://colah.github.io/posts/2014-03-NN-Manifolds-Topology/
+# - Goodfellow, Bengio and Courville, *Deep Learning*, section 6.2.2 (softmax units and why the log-likelihood suits them) and chapter 8.3 to 8.5 (momentum, RMSprop, Adam): https://www.deeplearningbook.org/contents/optimization.html
+# - Kingma and Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015: https://arxiv.org/abs/1412.6980
+# - Sebastian Ruder, "An overview of gradient descent optimization algorithms" (2016): https://arxiv.org/abs/1609.04747
+# - Gabriel Goh, "Why Momentum Really Works", Distill (2017), momentum on ill-conditioned valleys, interactive: https://distill.pub/2017/momentum/
 # - Keras guides, "The Sequential model" and "The Functional API": https://keras.io/guides/sequential_model/ and https://keras.io/guides/functional_api/
 # - Keras guide, "Writing a training loop from scratch" (beyond `train_on_batch`): https://keras.io/guides/writing_a_training_loop_from_scratch/
 # - The TensorFlow Neural Network Playground, https://playground.tensorflow.org: the lecture's
