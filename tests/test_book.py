@@ -80,3 +80,28 @@ def test_missing_executed_notebook_is_named(tmp_path):
     with pytest.raises(SystemExit, match=NOTEBOOKS[1].name):
         _tool().build(tmp_path, tmp_path / "site")
     assert not (tmp_path / "site").exists()
+
+
+def test_offline_page_keeps_executed_outputs_from_the_network():
+    badge = ("[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+             "(https://colab.research.google.com/github/x/y/blob/main/notebooks/01_neuron.ipynb)")
+    animation = ('<link rel="stylesheet" href="https://maxcdn.bootstrapcdn.com/font-awesome/'
+                 '4.4.0/css/font-awesome.min.css">\n<div class="animation"></div>')
+    notebook = {
+        "metadata": {"widgets": {"application/vnd.jupyter.widget-state+json": {}}},
+        "cells": [
+            {"cell_type": "markdown", "source": ["# 01 · x\n", badge]},
+            {"cell_type": "code", "source": "", "outputs": [
+                {"output_type": "stream", "name": "stderr",
+                 "text": ["WARNING: All log messages before absl::InitializeLog() is called "
+                          "are written to STDERR\n"]},
+                {"output_type": "display_data", "data": {"text/html": [animation]}}]}]}
+
+    page = _tool().offline_page(notebook)
+
+    assert "widgets" not in page["metadata"]  # else a widget manager loads from a CDN
+    assert page["cells"][0]["source"].endswith(
+        "[Open in Colab](https://colab.research.google.com/github/x/y/blob/main/notebooks/"
+        "01_neuron.ipynb)")
+    outputs = page["cells"][1]["outputs"]
+    assert len(outputs) == 1 and outputs[0]["data"]["text/html"] == '<div class="animation"></div>'

@@ -112,10 +112,26 @@ def _quiet_outputs():
     return module.quiet_outputs
 
 
+_REMOTE_CSS = re.compile(r'<link[^>]*href="https?://[^"]*font-awesome[^"]*"[^>]*>\s*')
+
+
 def offline_page(notebook: dict) -> dict:
-    """The notebook with its Colab badge as a text link (the badge's image is remote), and
-    without TensorFlow's log lines in its outputs (`make run` drops them already)."""
+    """The notebook as the book shows it offline.
+
+    Its Colab badge becomes a text link (the badge's image is remote); TensorFlow's log
+    lines leave its outputs (`make run` drops them already); the saved state of its widgets
+    (tqdm's bars) goes, since the book would load a widget manager and require.js from CDNs
+    to draw it, so the bars show as their text; and matplotlib's animations lose the link
+    to Font Awesome on a CDN, whose icons the book's theme ships.
+    """
     _quiet_outputs()(notebook)
+    notebook.get("metadata", {}).pop("widgets", None)
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            html = output.get("data", {}).get("text/html")
+            if html is not None:
+                html = "".join(html) if isinstance(html, list) else html
+                output["data"]["text/html"] = _REMOTE_CSS.sub("", html)
     for cell in notebook["cells"]:
         if cell["cell_type"] == "markdown":
             source = "".join(cell["source"]) if isinstance(cell["source"], list) \
