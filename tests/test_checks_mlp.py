@@ -343,3 +343,15 @@ def test_adam_hidden_cases_differ_from_public_ones():
     assert not any(np.array_equal(a[0], b[0]) for a in public for b in hidden
                    if a[0].shape == b[0].shape)
     assert {c[4] for c in public} != {c[4] for c in hidden}
+
+
+@pytest.mark.parametrize("secret", ["teacher-secret-1", "another one"])
+def test_adam_hidden_cases_come_from_the_secret_and_the_reference_passes(secret, monkeypatch,
+                                                                          capsys):
+    monkeypatch.delenv("COURSE_HIDDEN_SEED", raising=False)
+    public = check._adam_cases(hidden=True)
+    monkeypatch.setenv("COURSE_HIDDEN_SEED", secret)
+    secret_cases = check._adam_cases(hidden=True)
+    assert not any(np.array_equal(a[0], b[0]) for a, b in zip(public, secret_cases, strict=True))
+    check.adam_step(adam_reference, hidden=True)
+    assert "correct" in capsys.readouterr().out
