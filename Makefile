@@ -38,8 +38,9 @@ notebooks: $(STAMP) ## rebuild notebooks/*.ipynb from notebooks/src/*.py
 run: $(STAMP) ## execute every notebook into build/ (ipynb + html) and print a table
 	$(PY) tools/run_notebooks.py --html
 
-bench: $(STAMP) ## time every notebook and write build/bench.json
+bench: $(STAMP) ## time every notebook, write build/bench.json and the README table from it
 	$(PY) tools/run_notebooks.py --bench build/bench.json
+	$(PY) tools/readme_table.py build/bench.json
 
 # Teachers' and maintainers' tools are extras of pyproject.toml, installed on first use.
 BOOK_STAMP    := $(VENV)/.installed-book
