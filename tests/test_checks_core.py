@@ -265,6 +265,7 @@ def _hidden_runs():
          lambda: mlp.dense_tanh_backward(t("mlp").backward_reference, hidden=True)),
         ("mlp.two_branch_model",
          lambda: mlp.two_branch_model(t("mlp").two_branch_reference, hidden=True)),
+        ("mlp.adam_step", lambda: mlp.adam_step(t("mlp").adam_reference, hidden=True)),
         ("convnets.conv2d_valid",
          lambda: convnets.conv2d_valid(t("convnets").conv_reference, hidden=True)),
         ("transfer.cosine_neighbours",
@@ -370,7 +371,7 @@ _RANDOM_HIDDEN_CASES = [
     ("audio", "_centroid_cases"), ("text", "_mot_cases"), ("rnn", "_clip_cases"),
     ("rnn", "_gru_cases"), ("word2vec", "_pair_cases"), ("word2vec", "_similarity_cases"),
     ("word2vec", "_analogy_cases"), ("localization", "_grid_cases"),
-    ("playground", "_feature_cases"),
+    ("playground", "_feature_cases"), ("mlp", "_adam_cases"),
 ]
 
 
