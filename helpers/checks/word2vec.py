@@ -31,7 +31,9 @@ REFERENCES: dict[str, tuple[str, ...]] = {
     "analogy": ("helpers.embeddings.analogy",),
 }
 
-LECTURE_SENTENCE = "the quick brown fox jumps over the lazy dog".split()
+# The sentence of the lecture's skip-gram slide, lower case, without punctuation.
+LECTURE_SENTENCE = ("deep learning is a very exciting part of machine learning it brings lots "
+                    "of new opportunities").split()
 
 
 # --------------------------------------------------------- exercise: skip-gram pairs
@@ -95,7 +97,7 @@ def skipgram_pairs(student: Callable, *, hidden: bool = False) -> None:
     >>> skipgram_pairs(lambda tokens, window: [(t, t) for t in tokens])  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    helpers.checks.CheckFailed: my_skipgram_pairs(['the', 'quick', ...], window=2) gave 9 pairs...
+    helpers.checks.CheckFailed: my_skipgram_pairs(['deep', 'learning', '...'], window=2) gave 16...
     """
     name = "my_skipgram_pairs"
     cases = _pair_cases(hidden)
