@@ -22,6 +22,11 @@ matplotlib.use("Agg")
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 
+# Fixtures are files for tests to use, not tests: `make test` collects doctests from every
+# module it finds, and importing tests/fixtures/sabotage/sitecustomize.py would sabotage
+# every optimizer of this process.
+collect_ignore = ["fixtures"]
+
 # Read once, before the autouse fixture clears it, so that tests of the real datasets
 # can still find them where CI points COURSE_DATA_PATH.
 _ORIGINAL_DATA_PATH = os.environ.get("COURSE_DATA_PATH", "")
