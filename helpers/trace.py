@@ -362,6 +362,7 @@ class _Recorder:
         call_args = _swap(list(args), wrapped)
         call_kwargs = _swap(dict(kwargs), wrapped)
         before = [(i, a.copy()) for i, a in enumerate(args) if isinstance(a, np.ndarray)]
+        generators = [(i, a) for i, a in enumerate(args) if isinstance(a, np.random.Generator)]
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
@@ -377,6 +378,9 @@ class _Recorder:
                 for i, old in before:
                     if not _unchanged(old, call_args[i]):
                         entry["mutated"].append([i, codec.encode(call_args[i])])
+                # A generator the student drew from moves on: the grader's must too.
+                for i, generator in generators:
+                    entry["mutated"].append([i, codec.encode(generator)])
         try:
             entry["ret"] = codec.encode(result)
         except Unsupported as exc:
@@ -528,6 +532,8 @@ class _Replay:
             new = self.codec.decode(value)
             if isinstance(target, np.ndarray) and np.shape(new) == target.shape:
                 np.copyto(target, new, casting="unsafe")
+            elif isinstance(target, np.random.Generator) and isinstance(new, np.random.Generator):
+                target.bit_generator.state = new.bit_generator.state
         if entry.get("exc"):
             kind, message = entry["exc"]
             raise _rebuild_exception(str(kind), str(message))

@@ -201,3 +201,21 @@ def test_string_arrays_and_changed_arguments_are_recorded(tmp_path, monkeypatch)
     monkeypatch.delenv(trace.TRACE_DIR_ENV)
     assert trace.judge_cell("p", "spec(fn)", ["fn"], {"spec": spec}, tmp_path / "p") == \
         (True, "✔ recorded")
+
+
+def test_a_random_generator_the_student_draws_from_moves_on_in_the_judge_too(tmp_path,
+                                                                            monkeypatch):
+    def sample(rng):
+        return int(rng.integers(0, 1000))
+
+    def spec(fn):
+        rng = np.random.default_rng(0)
+        draws = [fn(rng) for _ in range(3)]  # each call gets the generator where it is
+        assert draws == [int(d) for d in np.random.default_rng(0).integers(0, 1000, 3)]
+        print("✔ drawn")
+
+    monkeypatch.setenv(trace.TRACE_DIR_ENV, str(tmp_path))
+    trace.run_cell("g", "spec(fn)", ["fn"], {"spec": spec, "fn": sample})
+    monkeypatch.delenv(trace.TRACE_DIR_ENV)
+    assert trace.judge_cell("g", "spec(fn)", ["fn"], {"spec": spec}, tmp_path / "g") == \
+        (True, "✔ drawn")
