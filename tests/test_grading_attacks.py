@@ -105,7 +105,7 @@ ATTACKS = {
     # kills what it can see: its parents, every process, and leaves a survivor behind
     "killer": """
         import os, signal, subprocess
-        subprocess.Popen(["sh", "-c", "sleep 8; echo late >> {out}/grades.csv"],
+        subprocess.Popen(["sh", "-c", "sleep 8; echo LATE-WRITE-9f3 >> {out}/grades.csv"],
                          start_new_session=True)
         for pid in [int(p) for p in os.listdir("/proc") if p.isdigit()]:
             if pid != os.getpid():
@@ -262,7 +262,7 @@ def test_one_complete_row_per_submission_and_no_late_writes(hostile_class):
     for row in rows:
         assert row["total"] != "" and row["max"] == "10" and row["status"], row
         assert row["unsafe"] == ""
-    assert "late" not in (out / "grades.csv").read_text()
+    assert "LATE-WRITE-9f3" not in (out / "grades.csv").read_text()
 
 
 def test_grading_refuses_to_run_without_a_sandbox_unless_told(tmp_path):
