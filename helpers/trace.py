@@ -41,6 +41,9 @@ from pathlib import Path
 
 import numpy as np
 
+__all__ = ["Codec", "ReplayError", "Unsupported", "course_function", "judge", "judge_cell",
+           "names_in", "run_cell", "same_data", "seed_everything"]
+
 # Set by the grader in the sandbox: where run_cell writes its records.
 TRACE_DIR_ENV = "COURSE_TRACE_DIR"
 HELPERS_DIR = Path(__file__).resolve().parent
@@ -132,8 +135,9 @@ class Codec:
             return self._model(value, argument)
         if isinstance(value, np.random.Generator):
             return {"rng": json.loads(json.dumps(value.bit_generator.state, default=int))}
-        items = lambda seq: [self._encode(v, callbacks, argument, depth + 1)  # noqa: E731
-                             for v in seq]
+        def items(seq) -> list:
+            return [self._encode(v, callbacks, argument, depth + 1) for v in seq]
+
         if isinstance(value, tuple) and not hasattr(value, "_fields"):
             return {"t": items(value)}
         if isinstance(value, list):
@@ -665,6 +669,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-
-__all__ = ["Codec", "ReplayError", "Unsupported", "course_function", "judge", "judge_cell",
-           "names_in", "run_cell", "same_data", "seed_everything"]
