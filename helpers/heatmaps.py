@@ -6,6 +6,14 @@
 * ``saliency_map`` is the gradient of that probability with respect to the pixels
   (Simonyan, Vedaldi and Zisserman, *Deep Inside Convolutional Networks*, 2014): one
   backward pass instead of hundreds of forward passes, but only a local view.
+* ``class_activation_map`` (CAM; Zhou et al., *Learning Deep Features for Discriminative
+  Localization*, CVPR 2016) weighs the last convolutional feature maps of a network that
+  ends conv -> global average pooling -> dense with the dense weights of one class.
+* ``grad_cam`` (Selvaraju et al., *Grad-CAM*, ICCV 2017) is its general form for any CNN:
+  the weights are the spatial means of the gradients of the class score with respect to
+  those feature maps, from one forward and one backward pass.
+* ``upsample`` stretches a coarse map to the image's size (bilinear, as
+  ``keras.ops.image.resize`` does it).
 * ``overlay`` draws a heatmap over its image.
 
 ``patch_positions`` and ``occlude`` are the two building blocks of ``occlusion_map``,
@@ -18,7 +26,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["patch_positions", "occlude", "occlusion_map", "saliency_map", "overlay"]
+__all__ = ["patch_positions", "occlude", "occlusion_map", "saliency_map", "upsample",
+           "class_activation_map", "grad_cam", "overlay"]
 
 
 def _int_at_least_one(value: object, name: str) -> int:
@@ -252,6 +261,162 @@ def saliency_map(model: Callable, image, class_index: int) -> np.ndarray:
                          "TensorFlow backend, or a function of tensors (not of numpy arrays)")
     magnitude = np.abs(gradient.numpy()[0])
     return magnitude.max(axis=-1) if magnitude.ndim == 3 else magnitude
+
+
+def _size(size: object) -> tuple[int, int]:
+    if (not isinstance(size, (tuple, list)) or len(size) != 2
+            or any(isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer))
+                   or v < 1 for v in size)):
+        raise ValueError(f"size must be (height, width), two ints of at least 1, got {size!r}")
+    return int(size[0]), int(size[1])
+
+
+def upsample(heatmap, size) -> np.ndarray:
+    """``heatmap`` (2-D) stretched to ``size`` = (height, width) by bilinear interpolation.
+
+    Pixel centres are aligned (a pixel of the coarse map covers a block of the fine one)
+    and the edges are held, exactly as ``keras.ops.image.resize(..., "bilinear")`` does it;
+    this is ``skimage.transform.resize(heatmap, size, order=1, mode="edge")``. Float64.
+
+    >>> upsample(np.array([[0.0, 1.0]]), (1, 4))
+    array([[0.  , 0.25, 0.75, 1.  ]])
+    """
+    from skimage.transform import resize
+
+    values = np.asarray(heatmap, dtype=np.float64)
+    if values.ndim != 2:
+        hint = " (drop the channel axis: heatmap[..., 0])" if values.ndim == 3 else ""
+        raise ValueError(f"heatmap must be 2-D (height, width), got shape {values.shape}{hint}")
+    size = _size(size)
+    if values.shape == size:
+        return values.copy()
+    return resize(values, size, order=1, mode="edge", anti_aliasing=False)
+
+
+def class_activation_map(feature_maps, weights, class_index: int, size=None) -> np.ndarray:
+    """The class activation map (CAM) of Zhou et al. (2016): ``sum_k weights[k, c] * A_k``.
+
+    For a network that ends last conv layer -> global average pooling -> dense, the
+    score (logit) of class ``c`` is ``sum_k w[k, c] * mean(A_k) + b[c]``: the mean of this
+    map plus the bias. ``feature_maps`` are the last conv layer's activations for one image,
+    shape (height, width, channels); ``weights`` the dense layer's kernel in Keras' layout,
+    (channels, classes). The map is signed (negative where the features argue against the
+    class) and has the feature maps' size, or ``size`` = (height, width) when given, via
+    ``upsample``.
+
+    >>> features = np.stack([np.eye(2), np.ones((2, 2))], axis=-1)  # 2x2, 2 channels
+    >>> class_activation_map(features, np.array([[2.0, 0.0], [-1.0, 1.0]]), 0)
+    array([[ 1., -1.],
+           [-1.,  1.]])
+    """
+    features = _image(feature_maps, "feature_maps")
+    if features.ndim != 3:
+        raise ValueError(f"feature_maps must have shape (height, width, channels), got shape "
+                         f"{features.shape}")
+    if hasattr(weights, "numpy"):  # a Keras variable or a tensor
+        weights = weights.numpy()
+    try:
+        kernel = np.asarray(weights, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"weights must be an array of numbers, got {weights!r:.60}") from exc
+    channels = features.shape[-1]
+    if kernel.ndim != 2 or kernel.shape[0] != channels:
+        transposed = kernel.ndim == 2 and kernel.shape[1] == channels
+        raise ValueError(f"weights must have shape (channels, classes) = ({channels}, classes), "
+                         f"the layout of a Dense layer's kernel, got shape {kernel.shape}"
+                         + (": transpose it" if transposed else ""))
+    class_index = _class_index(class_index, kernel.shape[1])
+    cam = features.astype(np.float64) @ kernel[:, class_index]
+    return cam if size is None else upsample(cam, size)
+
+
+def _last_spatial_layer(model):
+    for layer in reversed(model.layers):
+        try:
+            shape = layer.output.shape
+        except (AttributeError, ValueError):  # a layer that was never called
+            continue
+        if len(shape) == 4:
+            return layer
+    raise ValueError(f"model {model.name!r} has no layer with a 4-D output (batch, height, "
+                     "width, channels): Grad-CAM needs the feature maps of a conv layer")
+
+
+def grad_cam(model, image, class_index: int, layer=None, *, upsample_to_image: bool = True,
+             relu: bool = True) -> np.ndarray:
+    """Grad-CAM (Selvaraju et al., 2017): CAM with gradients as weights, for any CNN.
+
+    ``model`` is a Keras model on the TensorFlow backend, built with an Input (Sequential
+    or functional), and ``layer`` one of its conv layers (a name or a layer; default: the
+    last layer with a 4-D output). One forward pass of a sub-model that returns that
+    layer's feature maps ``A_k`` and the model's output ``y``, and one backward pass
+    (``tf.GradientTape``), give ``alpha_k = mean_ij d y[class_index] / d A_k[i, j]``; the
+    map is ``ReLU(sum_k alpha_k A_k)`` (``relu=False`` keeps the sign), stretched to the
+    image's height and width by ``upsample`` (``upsample_to_image=False`` keeps the
+    feature maps' size). ``y`` is what the model outputs: for a model ending in softmax,
+    a probability, whose gradient mixes in the other classes' weights; for CAM's exact
+    equivalent, use a model that outputs logits.
+
+    For conv -> global average pooling -> dense, Grad-CAM of a logit is the CAM divided
+    by the number of positions:
+
+    >>> import keras
+    >>> keras.utils.set_random_seed(0)
+    >>> net = keras.Sequential([keras.Input((4, 4, 1)), keras.layers.Conv2D(3, 3, name="conv"),
+    ...                         keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(2)])
+    >>> image = np.random.default_rng(0).uniform(size=(4, 4, 1))
+    >>> features = keras.Model(net.inputs[0], net.get_layer("conv").output)(image[None])[0]
+    >>> cam = class_activation_map(features, net.layers[-1].kernel, 1)
+    >>> bool(np.allclose(grad_cam(net, image, 1, relu=False, upsample_to_image=False),
+    ...                  cam / 4, atol=1e-6))
+    True
+    """
+    import keras
+    import tensorflow as tf
+
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a Keras model (Grad-CAM needs its layers), got "
+                        f"{type(model).__name__}")
+    try:
+        inputs = model.inputs
+    except (AttributeError, ValueError):
+        inputs = None
+    if not inputs or len(inputs) != 1:
+        raise ValueError(f"model {model.name!r} must have one defined input: build it with "
+                         "keras.Input(shape=...) as its first layer")
+    if layer is None:
+        layer = _last_spatial_layer(model)
+    elif isinstance(layer, str):
+        try:
+            layer = model.get_layer(layer)
+        except ValueError:
+            names = [found.name for found in model.layers]
+            raise ValueError(f"model {model.name!r} has no layer {layer!r}; its layers: "
+                             f"{names}") from None
+    elif not isinstance(layer, keras.layers.Layer):
+        raise TypeError(f"layer must be a layer's name, a layer or None, got {layer!r:.60}")
+    if len(layer.output.shape) != 4:
+        raise ValueError(f"layer {layer.name!r} has output shape {tuple(layer.output.shape)}; "
+                         "Grad-CAM needs feature maps (batch, height, width, channels): "
+                         "choose a conv layer")
+    image = _image(image)
+    sub_model = keras.Model(inputs[0], [layer.output, model.outputs[0]])
+    x = tf.convert_to_tensor(image[None])
+    with tf.GradientTape() as tape:
+        tape.watch(x)  # follow the image, so that frozen weights make no difference
+        features, scores = sub_model(x)
+        shape = tuple(scores.shape)
+        if len(shape) != 2:
+            raise ValueError(f"model must return class scores of shape (1, classes), got "
+                             f"shape {shape}")
+        class_index = _class_index(class_index, shape[1])
+        score = scores[:, class_index]
+    gradients = tape.gradient(score, features)
+    alphas = tf.reduce_mean(gradients, axis=(1, 2))  # (1, channels): one weight per map
+    cam = np.asarray(tf.einsum("bhwk,bk->bhw", features, alphas)[0], dtype=np.float64)
+    if relu:
+        cam = np.maximum(cam, 0.0)
+    return upsample(cam, image.shape[:2]) if upsample_to_image else cam
 
 
 def overlay(image, heatmap, *, ax=None, title: str = "Heatmap", alpha: float = 0.85,

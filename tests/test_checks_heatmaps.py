@@ -288,3 +288,108 @@ def test_loop_hidden_cases_catch_a_grey_only_solution():
     check.occlusion_loop(grey_only)
     with pytest.raises(CheckFailed):
         check.occlusion_loop(grey_only, hidden=True)
+
+
+# ------------------------------------------------------------------------------------- CAM
+
+
+def cam_reference(feature_maps, weights, class_index, size):
+    cam = feature_maps @ weights[:, class_index]
+    return heatmaps.upsample(cam, size)
+
+
+def test_cam_reference_passes(capsys):
+    check.cam(cam_reference)
+    check.cam(cam_reference, hidden=True)
+    out = capsys.readouterr()
+    assert "my_cam: correct (5 cases)" in out.out and "(3 hidden cases)" in out.out
+    assert out.err == ""
+
+
+def test_cam_with_a_loop_over_channels_and_upsampling_first_passes_too():
+    def loop_after_upsampling(feature_maps, weights, class_index, size):
+        total = np.zeros(size)
+        for k in range(feature_maps.shape[-1]):  # stretching is linear: the order is free
+            total += weights[k, class_index] * heatmaps.upsample(feature_maps[:, :, k], size)
+        return total
+
+    check.cam(loop_after_upsampling, hidden=True)
+
+
+def test_cam_blank_fails():
+    def blank(feature_maps, weights, class_index, size):
+        raise NotImplementedError()
+
+    with pytest.raises(CheckFailed, match="not implemented"):
+        check.cam(blank)
+
+
+def _nearest(feature_maps, weights, class_index, size):
+    from skimage.transform import resize
+
+    return resize(feature_maps @ weights[:, class_index], size, order=0, mode="edge",
+                  anti_aliasing=False)
+
+
+def _calls_the_course(feature_maps, weights, class_index, size):
+    return heatmaps.class_activation_map(feature_maps, weights, class_index, size)
+
+
+@pytest.mark.parametrize("wrong, phrase", [
+    (lambda f, w, c, size: f @ w[:, c], "stretch it to the image's size"),
+    (lambda f, w, c, size: heatmaps.upsample(f @ w[c], size), "the column weights[:, c]"),
+    (lambda f, w, c, size: np.maximum(cam_reference(f, w, c, size), 0.0), "CAM keeps its sign"),
+    (lambda f, w, c, size: cam_reference(f, w, c, size) / f.shape[-1], "don't average"),
+    (lambda f, w, c, size: heatmaps.upsample(f @ w.sum(axis=1), size), "not the sum over all"),
+    (lambda f, w, c, size: cam_reference(f, w, 1 - c, size), "that is the map of class"),
+    (_nearest, "stretched differently"),
+    (lambda f, w, c, size: heatmaps.upsample(f.sum(axis=-1), size), "Hint: cam = sum"),
+    (lambda f, w, c, size: f * w[:, c], "the map is 2-D"),
+    (lambda f, w, c, size: None, "forget to `return`"),
+    (_calls_the_course, "calls a course function"),
+])
+def test_cam_wrong_answers_fail_with_a_useful_message(wrong, phrase):
+    with pytest.raises(CheckFailed) as info:
+        check.cam(wrong)
+    assert phrase in str(info.value)
+
+
+def test_cam_check_puts_the_course_functions_back_even_after_a_failure():
+    with pytest.raises(CheckFailed):
+        check.cam(_calls_the_course)
+    assert heatmaps.class_activation_map is check._CAM and heatmaps.grad_cam is check._GRAD_CAM
+
+
+def test_cam_in_place_change_fails():
+    def in_place(feature_maps, weights, class_index, size):
+        result = cam_reference(feature_maps.copy(), weights, class_index, size)
+        feature_maps *= 0
+        return result
+
+    with pytest.raises(CheckFailed, match="changed the arrays"):
+        check.cam(in_place)
+
+
+def test_cam_failure_names_the_case():
+    with pytest.raises(CheckFailed, match=r"my_cam\(feature_maps \(3, 3, 2\), weights \(2, 3\), "
+                                          r"class_index=1, size=\(6, 6\)\)"):
+        check.cam(lambda f, w, c, size: cam_reference(f, w, c, size) + 1.0)
+
+
+def test_cam_hidden_cases_come_from_the_secret(monkeypatch):
+    monkeypatch.delenv("COURSE_HIDDEN_SEED", raising=False)
+    public = check._cam_cases(True)
+    monkeypatch.setenv("COURSE_HIDDEN_SEED", "a teacher's secret")
+    secret = check._cam_cases(True)
+    assert not all(np.array_equal(a[0], b[0]) for a, b in zip(public, secret, strict=True))
+    check.cam(cam_reference, hidden=True)
+
+
+def test_cam_a_row_of_square_weights_gets_the_row_hint():
+    # Square weights hide the mistake from the shapes: the hint still names it.
+    cases = [case for case in check._cam_cases(False) if case[1].shape[0] == case[1].shape[1]
+             and case[3] != case[0].shape[:2]]
+    feature_maps, weights, class_index, size = cases[0]
+    got = heatmaps.upsample(feature_maps @ weights[class_index], size)
+    assert "you took a row of the weights" in check._cam_hint(got, feature_maps, weights,
+                                                              class_index, size)

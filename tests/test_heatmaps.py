@@ -12,7 +12,16 @@ import pytest
 import tensorflow as tf
 
 from helpers import heatmaps
-from helpers.heatmaps import occlude, occlusion_map, overlay, patch_positions, saliency_map
+from helpers.heatmaps import (
+    class_activation_map,
+    grad_cam,
+    occlude,
+    occlusion_map,
+    overlay,
+    patch_positions,
+    saliency_map,
+    upsample,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -375,4 +384,180 @@ def test_overlay_bad_input(image, heatmap, phrase):
 
 def test_module_exports():
     assert set(heatmaps.__all__) == {"patch_positions", "occlude", "occlusion_map",
-                                     "saliency_map", "overlay"}
+                                     "saliency_map", "upsample", "class_activation_map",
+                                     "grad_cam", "overlay"}
+
+
+# ------------------------------------------------------------------- upsample, CAM, Grad-CAM
+
+
+@pytest.mark.parametrize("shape, size", [((9, 9), (50, 50)), ((3, 5), (12, 7)), ((4, 4), (4, 4)),
+                                         ((1, 2), (1, 4)), ((6, 6), (3, 3))])
+def test_upsample_is_keras_bilinear_resize(shape, size):
+    heatmap = np.random.default_rng(0).normal(size=shape)
+    keras_resized = keras.ops.image.resize(heatmap[None, ..., None].astype("float32"), size,
+                                           interpolation="bilinear", antialias=False)
+    got = upsample(heatmap, size)
+    assert got.shape == size
+    np.testing.assert_allclose(got, np.asarray(keras_resized)[0, ..., 0], atol=1e-5)
+
+
+def test_upsample_keeps_a_constant_map_and_the_range():
+    np.testing.assert_allclose(upsample(np.full((3, 3), 2.5), (10, 11)), 2.5)
+    values = np.random.default_rng(1).uniform(size=(5, 5))
+    got = upsample(values, (20, 20))
+    assert values.min() - 1e-12 <= got.min() and got.max() <= values.max() + 1e-12
+
+
+@pytest.mark.parametrize("heatmap, size, phrase", [
+    (np.zeros((3, 3, 1)), (6, 6), "drop the channel axis"),
+    (np.zeros(3), (6, 6), "must be 2-D"),
+    (np.zeros((3, 3)), 6, "size must be"),
+    (np.zeros((3, 3)), (6, 0), "size must be"),
+    (np.zeros((3, 3)), (6.0, 6), "size must be"),
+])
+def test_upsample_bad_input(heatmap, size, phrase):
+    with pytest.raises(ValueError, match=phrase):
+        upsample(heatmap, size)
+
+
+def test_cam_is_the_weighted_sum_of_the_feature_maps():
+    rng = np.random.default_rng(0)
+    features, weights = rng.uniform(size=(4, 5, 3)), rng.normal(size=(3, 2))
+    loops = sum(weights[k, 1] * features[:, :, k] for k in range(3))
+    np.testing.assert_allclose(class_activation_map(features, weights, 1), loops, atol=1e-6)
+    np.testing.assert_allclose(class_activation_map(features, weights, 1, (8, 10)),
+                               upsample(loops, (8, 10)), atol=1e-6)
+
+
+def test_cam_mean_plus_bias_is_the_logit_of_a_gap_network():
+    keras.utils.set_random_seed(1)
+    net = gap_network((6, 6, 1), classes=3)
+    image = np.random.default_rng(2).uniform(size=(6, 6, 1)).astype("float32")
+    features = np.asarray(keras.Model(net.inputs[0],
+                                      net.get_layer("last_conv").output)(image[None]))
+    dense = net.get_layer("logits")
+    logits = np.asarray(net(image[None]))[0]
+    for k in range(3):
+        cam = class_activation_map(features[0], dense.kernel, k)
+        assert cam.mean() + float(dense.bias.numpy()[k]) == pytest.approx(logits[k], abs=1e-5)
+
+
+@pytest.mark.parametrize("features, weights, class_index, error, phrase", [
+    (np.zeros((3, 3)), np.zeros((1, 2)), 0, ValueError, "height, width, channels"),
+    (np.zeros((3, 3, 4)), np.zeros((2, 4)), 0, ValueError, "transpose it"),
+    (np.zeros((3, 3, 4)), np.zeros(4), 0, ValueError, "channels, classes"),
+    (np.zeros((3, 3, 4)), np.zeros((4, 2)), 2, ValueError, "out of range"),
+    (np.zeros((3, 3, 4)), np.zeros((4, 2)), 1.0, TypeError, "must be an int"),
+    (np.zeros((3, 3, 4)), [["a"] * 2] * 4, 0, TypeError, "array of numbers"),
+    (np.array([["a"]]), np.zeros((1, 2)), 0, TypeError, "must hold numbers"),
+])
+def test_cam_bad_input(features, weights, class_index, error, phrase):
+    with pytest.raises(error, match=phrase):
+        class_activation_map(features, weights, class_index)
+
+
+def gap_network(shape, classes, *, softmax=False, pooling=None):
+    """conv -> global pooling -> dense, the architecture CAM was made for."""
+    pooling = pooling or keras.layers.GlobalAveragePooling2D()
+    inputs = keras.Input(shape)
+    x = keras.layers.Conv2D(4, 3, activation="relu", name="conv")(inputs)
+    x = keras.layers.Conv2D(5, 3, activation="relu", name="last_conv")(x)
+    logits = keras.layers.Dense(classes, name="logits")(pooling(x))
+    outputs = keras.layers.Softmax()(logits) if softmax else logits
+    return keras.Model(inputs, outputs)
+
+
+def _features_and_kernel(net, image, layer="last_conv"):
+    features = keras.Model(net.inputs[0], net.get_layer(layer).output)(image[None])
+    return np.asarray(features)[0], net.get_layer("logits").kernel.numpy()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_grad_cam_of_a_logit_equals_cam_for_gap_and_dense(seed):
+    # From scratch (numpy CAM) against the framework (gradients from tf.GradientTape).
+    keras.utils.set_random_seed(seed)
+    net = gap_network((8, 9, 2), classes=3)
+    image = np.random.default_rng(seed).uniform(size=(8, 9, 2)).astype("float32")
+    features, kernel = _features_and_kernel(net, image)
+    positions = features.shape[0] * features.shape[1]
+    for k in range(3):
+        cam = class_activation_map(features, kernel, k)
+        got = grad_cam(net, image, k, relu=False, upsample_to_image=False)
+        np.testing.assert_allclose(got * positions, cam, atol=1e-5)
+        # With the ReLU and stretched to the image: the positive part of the CAM, rescaled.
+        np.testing.assert_allclose(grad_cam(net, image, k) * positions,
+                                   upsample(np.maximum(cam, 0.0), (8, 9)), atol=1e-5)
+
+
+def test_grad_cam_of_a_softmax_probability_mixes_in_the_other_classes():
+    # d p_c / d z_j = p_c (delta_cj - p_j): the weights become p_c (w_c - sum_j p_j w_j) / hw,
+    # for two classes p_0 p_1 (w_1 - w_0) / hw; still a CAM, of other weights.
+    keras.utils.set_random_seed(3)
+    net = gap_network((7, 7, 1), classes=3, softmax=True)
+    image = np.random.default_rng(3).uniform(size=(7, 7, 1)).astype("float32")
+    features, kernel = _features_and_kernel(net, image)
+    p = np.asarray(net(image[None]))[0]
+    positions = features.shape[0] * features.shape[1]
+    for c in range(3):
+        mixed = p[c] * (kernel[:, c] - kernel @ p)
+        expected = features @ mixed / positions
+        np.testing.assert_allclose(grad_cam(net, image, c, relu=False, upsample_to_image=False),
+                                   expected, atol=1e-6)
+
+
+def test_grad_cam_through_global_max_pooling_is_also_a_cam():
+    # The gradient of a max is 1 at the largest position: its spatial mean is 1/hw, as for GAP.
+    keras.utils.set_random_seed(4)
+    net = gap_network((9, 9, 1), classes=2, pooling=keras.layers.GlobalMaxPooling2D())
+    image = np.random.default_rng(4).uniform(size=(9, 9, 1)).astype("float32")
+    features, kernel = _features_and_kernel(net, image)
+    got = grad_cam(net, image, 0, relu=False, upsample_to_image=False)
+    np.testing.assert_allclose(got * 25, class_activation_map(features, kernel, 0), atol=1e-5)
+
+
+def test_grad_cam_works_on_a_sequential_model_and_an_earlier_layer():
+    keras.utils.set_random_seed(5)
+    net = keras.Sequential([keras.Input((10, 10, 1)),
+                            keras.layers.Conv2D(3, 3, activation="relu", name="first"),
+                            keras.layers.MaxPooling2D(2),
+                            keras.layers.Conv2D(4, 3, activation="relu"),
+                            keras.layers.GlobalMaxPooling2D(),
+                            keras.layers.Dense(2, activation="softmax")])
+    image = np.random.default_rng(5).uniform(size=(10, 10, 1))
+    last = grad_cam(net, image, 1, upsample_to_image=False)
+    assert last.shape == (2, 2) and np.all(last >= 0)
+    assert grad_cam(net, image, 1).shape == (10, 10)
+    first = grad_cam(net, image, 1, layer="first", upsample_to_image=False)
+    assert first.shape == (8, 8)
+    same = grad_cam(net, image, 1, layer=net.get_layer("first"), upsample_to_image=False)
+    np.testing.assert_allclose(first, same)
+
+
+def test_grad_cam_of_a_frozen_model_still_has_gradients():
+    keras.utils.set_random_seed(6)
+    net = gap_network((6, 6, 1), classes=2)
+    net.trainable = False
+    image = np.random.default_rng(6).uniform(size=(6, 6, 1))
+    assert np.abs(grad_cam(net, image, 0, relu=False, upsample_to_image=False)).sum() > 0
+
+
+def test_grad_cam_bad_input():
+    keras.utils.set_random_seed(7)
+    net = gap_network((6, 6, 1), classes=2)
+    image = np.zeros((6, 6, 1))
+    with pytest.raises(TypeError, match="must be a Keras model"):
+        grad_cam(lambda x: x, image, 0)
+    with pytest.raises(ValueError, match="has no layer 'conv9'; its layers"):
+        grad_cam(net, image, 0, layer="conv9")
+    with pytest.raises(ValueError, match="choose a conv layer"):
+        grad_cam(net, image, 0, layer="logits")
+    with pytest.raises(TypeError, match="layer must be"):
+        grad_cam(net, image, 0, layer=3)
+    with pytest.raises(ValueError, match="out of range"):
+        grad_cam(net, image, 2)
+    with pytest.raises(ValueError, match="one image, not a batch"):
+        grad_cam(net, image[None], 0)
+    dense_only = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+    with pytest.raises(ValueError, match="no layer with a 4-D output"):
+        grad_cam(dense_only, np.zeros((4, 1)), 0)

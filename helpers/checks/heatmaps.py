@@ -8,7 +8,10 @@ The notebook imports them as ``from helpers.checks import heatmaps as check``:
   occlusion map sends through the model;
 * ``check.occlusion_loop(fn)``: ``fn(predict, image, class_index, patch, stride, baseline)``,
   an occlusion map computed one patch at a time, compared with
-  ``helpers.heatmaps.occlusion_map``.
+  ``helpers.heatmaps.occlusion_map``;
+* ``check.cam(fn)``: ``fn(feature_maps, weights, class_index, size)``, the class activation
+  map of one class from the last feature maps and the dense weights, upsampled, compared
+  with ``helpers.heatmaps.class_activation_map``.
 
 Each check takes ``hidden=True`` to try the extra cases of the grading run.
 """
@@ -32,7 +35,7 @@ from helpers.checks import (
     passed,
 )
 
-__all__ = ["occlude", "forward_passes", "occlusion_loop"]
+__all__ = ["occlude", "forward_passes", "occlusion_loop", "cam"]
 
 # The course functions that answer each check (the grader scores a submission that calls
 # them zero): tools/grade.py reads this.
@@ -40,10 +43,13 @@ REFERENCES: dict[str, tuple[str, ...]] = {
     "occlude": ("helpers.heatmaps.occlude",),
     "forward_passes": ("helpers.heatmaps.patch_positions",),
     "occlusion_loop": ("helpers.heatmaps.occlusion_map",),
+    "cam": ("helpers.heatmaps.class_activation_map", "helpers.heatmaps.grad_cam"),
 }
 
-# The real function, kept before occlusion_loop hides it from the student's code.
+# The real functions, kept before occlusion_loop and cam hide them from the student's code.
 _OCCLUSION_MAP = heatmaps.occlusion_map
+_CAM = heatmaps.class_activation_map
+_GRAD_CAM = heatmaps.grad_cam
 
 
 def _as_array(got) -> np.ndarray | None:
@@ -331,7 +337,10 @@ def _without_reference() -> Iterator[None]:
 
 def occlusion_loop(student: Callable, *, hidden: bool = False) -> None:
     """Check ``student(predict, image, class_index, patch, stride, baseline)`` against
-    ``helpers.heatmaps.occlusion_map``.
+    ``helpers.heatmaps.occlusion_map``;
+* ``check.cam(fn)``: ``fn(feature_maps, weights, class_index, size)``, the class activation
+  map of one class from the last feature maps and the dense weights, upsampled, compared
+  with ``helpers.heatmaps.class_activation_map``.
 
     The cases: a 'model' that looks at one patch only, linear softmax models on grey and
     colour images, strides that leave a patch flush with the edge, patches that do not
@@ -375,4 +384,126 @@ def occlusion_loop(student: Callable, *, hidden: bool = False) -> None:
             expect_close(got, expected, call, rtol=1e-4, atol=1e-5,
                          hint=_loop_hint(got, predict, image, class_index, patch, stride,
                                          baseline))
+    passed(name, f"{len(cases)} {'hidden ' if hidden else ''}cases")
+
+
+# --------------------------------------------------------------- exercise: a CAM from scratch
+
+
+def _cam_cases(hidden: bool) -> list[tuple[np.ndarray, np.ndarray, int, tuple[int, int]]]:
+    """(feature_maps (h, w, k), weights (k, classes), class_index, size)."""
+    rng = hidden_rng(29) if hidden else np.random.default_rng(11)
+
+    def features(h: int, w: int, k: int) -> np.ndarray:
+        return np.maximum(rng.normal(size=(h, w, k)), 0.0)  # after a ReLU, as in a CNN
+
+    if not hidden:
+        return [
+            (features(3, 3, 2), rng.normal(size=(2, 3)), 1, (6, 6)),
+            (features(9, 9, 32), rng.normal(size=(32, 2)), 1, (50, 50)),  # the face detector
+            (features(4, 4, 4), rng.normal(size=(4, 4)), 2, (8, 12)),  # square weights
+            (features(5, 7, 3), rng.normal(size=(3, 5)), 0, (10, 14)),
+            (features(4, 4, 2), rng.normal(size=(2, 2)), 0, (4, 4)),  # no stretching needed
+        ]
+    side = int(rng.integers(3, 8))
+    return [
+        (features(side, side, 6), rng.normal(size=(6, 6)), int(rng.integers(6)),
+         (4 * side, 3 * side)),
+        (features(side + 2, side, 5), rng.normal(size=(5, 3)), int(rng.integers(3)),
+         (2 * side + 4, 5 * side)),
+        (features(7, 7, 16), rng.normal(size=(16, 10)), int(rng.integers(10)), (28, 28)),
+    ]
+
+
+def _cam_hint(got, feature_maps, weights, class_index, size) -> str:
+    arr = _as_array(got)
+    height, width, channels = feature_maps.shape
+    right = feature_maps @ weights[:, class_index]
+    if arr is not None and arr.shape == (height, width) and tuple(size) != (height, width):
+        return (f"your map has the feature maps' size {height}x{width}: stretch it to the "
+                f"image's size with heatmaps.upsample(cam, size).")
+    if arr is not None and arr.shape != tuple(size):
+        return (f"the map is 2-D with the image's size {tuple(size)}: sum the weighted feature "
+                "maps over the channel axis (feature_maps @ weights[:, class_index]), then "
+                "heatmaps.upsample(cam, size).")
+    up = heatmaps.upsample
+    if weights.shape[0] == weights.shape[1] and _matches(
+            got, up(feature_maps @ weights[class_index], size)):
+        return ("you took a row of the weights: a Dense kernel has shape (channels, classes), "
+                "so class c's weights are the column weights[:, c].")
+    if _matches(got, np.maximum(up(right, size), 0.0)):
+        return ("CAM keeps its sign (negative where the features argue against the class); "
+                "the ReLU belongs to Grad-CAM. Return the weighted sum as it is.")
+    if _matches(got, up(right / channels, size)):
+        return "sum over the channels (sum_k w_k A_k), don't average them."
+    if _matches(got, up(feature_maps @ weights.sum(axis=1), size)):
+        return ("use the weights of class_index only (one column), not the sum over all "
+                "classes.")
+    for other in range(weights.shape[1]):
+        if other != class_index and _matches(got, up(feature_maps @ weights[:, other], size)):
+            return (f"that is the map of class {other}: take the column "
+                    f"weights[:, class_index].")
+    from skimage.transform import resize
+
+    for order, mode, how in ((1, "reflect", "skimage's default mode='reflect'"),
+                             (0, "edge", "nearest-neighbour stretching")):
+        if _matches(got, resize(right, size, order=order, mode=mode, anti_aliasing=False)):
+            return (f"right map, stretched differently ({how}): use heatmaps.upsample(cam, "
+                    "size), which is bilinear with the edges held, as Keras resizes.")
+    return ("cam = sum over k of weights[k, class_index] * feature_maps[:, :, k], that is "
+            "feature_maps @ weights[:, class_index]; then heatmaps.upsample(cam, size).")
+
+
+@contextlib.contextmanager
+def _without_cam() -> Iterator[None]:
+    """Make ``heatmaps.class_activation_map`` and ``grad_cam`` refuse during the student's code."""
+    def refuse(*args, **kwargs):
+        _fail("my_cam calls a course function that computes the map (heatmaps."
+              "class_activation_map or heatmaps.grad_cam), the answer the check compares with.",
+              "compute the weighted sum yourself with numpy; heatmaps.upsample is allowed.")
+
+    heatmaps.class_activation_map = heatmaps.grad_cam = refuse
+    try:
+        yield
+    finally:
+        heatmaps.class_activation_map, heatmaps.grad_cam = _CAM, _GRAD_CAM
+
+
+def cam(student: Callable, *, hidden: bool = False) -> None:
+    """Check ``student(feature_maps, weights, class_index, size)`` against
+    ``helpers.heatmaps.class_activation_map``.
+
+    ``feature_maps`` has shape (height, width, channels), ``weights`` (channels, classes)
+    as a Dense kernel; the answer is ``sum_k weights[k, class_index] * feature_maps[..., k]``
+    stretched to ``size`` with ``heatmaps.upsample``. The cases include the face
+    detector's shapes (9x9x32 maps, 2 classes, a 50x50 image), square weights (where a
+    row instead of a column goes unnoticed by the shapes), non-square maps and images.
+    Forgetting to stretch the map fails with a hint:
+
+    >>> cam(lambda f, w, c, size: f @ w[:, c])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    helpers.checks.CheckFailed: my_cam(feature_maps (3, 3, 2), weights (2, 3), ...
+    Hint: your map has the feature maps' size 3x3: stretch it...
+    """
+    name = "my_cam"
+    cases = _cam_cases(hidden)
+    for feature_maps, weights, class_index, size in cases:
+        call = (f"{name}(feature_maps {feature_maps.shape}, weights {weights.shape}, "
+                f"class_index={class_index}, size={size})")
+        args = (feature_maps.copy(), weights.copy(), class_index, size)
+        with _without_cam():
+            got = call_student(student, args, name, call,
+                               "feature_maps has shape (height, width, channels) and weights "
+                               "(channels, classes), as a Dense kernel: class c's weights are "
+                               "the column weights[:, c].")
+        if got is None:
+            _fail(f"{call} returned None: did you forget to `return` the map?", None)
+        if not (np.array_equal(args[0], feature_maps) and np.array_equal(args[1], weights)):
+            _fail(f"{call} changed the arrays it was given.",
+                  "compute a new array (feature_maps @ weights[:, class_index] is one).")
+        expected = _CAM(feature_maps, weights, class_index, size)
+        if not _matches(got, expected):
+            expect_close(got, expected, call, rtol=1e-4, atol=1e-5,
+                         hint=_cam_hint(got, feature_maps, weights, class_index, size))
     passed(name, f"{len(cases)} {'hidden ' if hidden else ''}cases")
