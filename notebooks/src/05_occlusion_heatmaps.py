@@ -17,14 +17,15 @@
 # one part of the image with a grey square and measure how much the probability of the
 # class falls. Doing this everywhere gives an **occlusion heatmap**. This notebook computes
 # such heatmaps, trains a small network that finds faces, checks with the heatmaps whether
-# it looks at the faces, and compares them with a gradient-based map.
+# it looks at the faces, and compares them with a gradient-based map and with class
+# activation maps, read off the network's last feature maps.
 #
 # **What you will learn**
 # - what an occlusion map measures, and how its patch size, stride and baseline change it and its cost in forward passes;
 # - to train a small CNN that tells scenes with a face from scenes without, and to measure with heatmaps whether it looks at the face;
 # - to compute a gradient (saliency) map with `tf.GradientTape`, and what it shows that occlusion does not, and the reverse;
-# - to sanity-check an explanation: a map that looks the same for an untrained network explains nothing;
-# - to read the heatmaps of an ImageNet classifier on a photo (when its weights can be downloaded).
+# - to compute a class activation map (CAM) from the last feature maps and the dense weights, and Grad-CAM, its general form from gradients, and why they agree;
+# - to sanity-check an explanation: a map that looks the same for an untrained network explains nothing; and to read an ImageNet classifier's maps on a photo (when its weights can be downloaded).
 #
 # **Prerequisites:** notebook 03 (CNNs in Keras, stride, receptive fields); notebook 02
 # (what a gradient is).
@@ -282,7 +283,7 @@ def face_detector():
 
 keras.utils.set_random_seed(0)
 model = face_detector()
-untrained = keras.models.clone_model(model)  # same architecture, fresh random weights: section 5
+untrained = keras.models.clone_model(model)  # same architecture, fresh random weights: section 7
 model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
 start = time.perf_counter()
 history = model.fit(x_train, y_train, epochs=4 if QUICK else 8, batch_size=64, verbose=1)
@@ -549,9 +550,228 @@ fig.tight_layout()
 # (P(face) near 1), the softmax saturates and the gradients get tiny (see the colour
 # bars), although removing the face would change everything; occlusion does not have that
 # blind spot, but it misses evidence that appears twice (cover one eye, the other still
-# counts).
+# counts).#
+# ## 6. Class activation maps: the network's own feature maps
 #
-# ## 6. A sanity check: does the map explain the model or the image?
+# Occlusion asks the model from the outside, saliency asks about the pixels. A third way
+# reads the answer off the network's last feature maps. Let $A_k(i, j)$ be the activation
+# of filter $k$ of the last conv layer at position $(i, j)$ of its $h \times w$ grid (for our
+# detector: 32 maps of 9x9 for a 50x50 scene). Zhou et al. (2016) noticed that when a network
+# ends with **global average pooling** (GAP) and a dense layer, the score (logit) of class
+# $c$ is
+#
+# $$ z_c = \sum_k w_{kc} \frac{1}{hw} \sum_{i,j} A_k(i, j) + b_c
+#        = \frac{1}{hw} \sum_{i,j} M_c(i, j) + b_c, \qquad
+#    M_c(i, j) = \sum_k w_{kc} A_k(i, j): $$
+#
+# the score is the average of the map $M_c$, the **class activation map** (CAM), plus the
+# bias. $M_c$ says exactly where the score comes from; stretched (bilinearly) from 9x9 to
+# the 50x50 scene, it becomes a heatmap. Our detector ends with global **max** pooling
+# instead: $z_c = \sum_k w_{kc} \max_{i,j} A_k(i, j) + b_c$ depends only on each map's peak, so
+# $M_c$ is no longer a decomposition of the score (a feature active in ten places counts
+# as much as one active in one place). Rather than stretch the definition, we do what Zhou et
+# al. did: train a variant with GAP, otherwise the same network, built with the functional
+# API so that the last conv layer and the logits before the softmax have names we can reach.
+
+# %%
+def gap_detector():
+    """The face detector with global average pooling, the architecture CAM is made for."""
+    inputs = keras.Input(shape=(SIDE, SIDE, 1))
+    x = layers.Conv2D(16, 3, activation="relu")(inputs)
+    x = layers.MaxPooling2D(2)(x)
+    x = layers.Conv2D(32, 3, activation="relu")(x)
+    x = layers.MaxPooling2D(2)(x)
+    x = layers.Conv2D(32, 3, activation="relu", name="last_conv")(x)
+    x = layers.GlobalAveragePooling2D()(x)
+    logits = layers.Dense(2, name="logits")(x)
+    return keras.Model(inputs, layers.Softmax()(logits), name="gap_detector")
+
+
+keras.utils.set_random_seed(0)
+gap_model = gap_detector()
+gap_model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+start = time.perf_counter()
+gap_model.fit(x_train, y_train, epochs=4 if QUICK else 8, batch_size=64, verbose=1)
+gap_seconds = time.perf_counter() - start
+_, gap_accuracy = gap_model.evaluate(x_test, y_test, batch_size=400, verbose=0)
+print(f"GAP variant: test accuracy {gap_accuracy:.3f} ({gap_seconds:.0f} s of training); "
+      f"the max-pooling detector: {test_accuracy:.3f}")
+helpers.claim("gap_test_accuracy", gap_accuracy, at_least=0.65 if QUICK else 0.85)
+
+# %% [markdown]
+# The GAP variant learns the task too (the claim: at least 85% after the full training).
+# Now its CAM by hand: a sub-model returns the last conv layer's maps, the dense layer holds
+# the weights $w_{kc}$ as its kernel of shape (channels, classes), and the map of the class
+# "face" is a matrix product. The check is the formula above: the map's mean plus the bias
+# must give the logit.
+
+# %%
+features_model = keras.Model(gap_model.inputs[0], gap_model.get_layer("last_conv").output)
+logits_model = keras.Model(gap_model.inputs[0], gap_model.get_layer("logits").output)
+dense_kernel = gap_model.get_layer("logits").kernel.numpy()  # (32 channels, 2 classes)
+dense_bias = gap_model.get_layer("logits").bias.numpy()
+index = face_scenes[0]
+features = features_model(x_test[index][None]).numpy()[0]  # (9, 9, 32)
+cam_face = features @ dense_kernel[:, 1]  # sum_k w_k,face A_k: a 9x9 map
+logit_face = logits_model(x_test[index][None]).numpy()[0, 1]
+print(f"feature maps {features.shape}, kernel {dense_kernel.shape}, CAM {cam_face.shape}; "
+      f"mean of the CAM + bias = {cam_face.mean() + dense_bias[1]:.4f}, logit = {logit_face:.4f}")
+helpers.claim("cam_mean_plus_bias_minus_logit", abs(cam_face.mean() + dense_bias[1] - logit_face),
+              at_most=1e-3)
+
+# %% [markdown]
+# ### Exercise 4 (2 points): a class activation map from scratch
+#
+# Write `my_cam(feature_maps, weights, class_index, size)`: `feature_maps` are the last conv
+# layer's activations for one image, shape (height, width, channels); `weights` is the dense
+# layer's kernel, shape (channels, classes), as Keras stores it; return the CAM of class
+# `class_index`, $M(i, j) = \sum_k w_{k, c} A_k(i, j)$, stretched to `size` = (image height,
+# image width) with `heatmaps.upsample(cam, size)` (bilinear, as Keras resizes images), as a
+# numpy array. Keep the sign: no ReLU. Don't call `heatmaps.class_activation_map` or
+# `heatmaps.grad_cam` (the check compares with them).
+
+# %% exercise="solution:ex_cam"
+def my_cam(feature_maps, weights, class_index, size):
+    ### BEGIN SOLUTION
+    cam = np.asarray(feature_maps) @ np.asarray(weights)[:, class_index]
+    return heatmaps.upsample(cam, size)
+    ### END SOLUTION
+
+
+# %% exercise="check:check_cam:2"
+check.cam(my_cam)
+### BEGIN HIDDEN TESTS
+check.cam(my_cam, hidden=True)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ### Grad-CAM: the same map, with gradients as weights
+#
+# CAM needs the GAP + dense ending. **Grad-CAM** (Selvaraju et al., 2017) replaces the dense
+# weights by gradients, which every network has: for the score $y_c$ of class $c$,
+#
+# $$ \alpha_{kc} = \frac{1}{hw} \sum_{i,j} \frac{\partial y_c}{\partial A_k(i, j)}, \qquad
+#    \text{Grad-CAM}_c = \operatorname{ReLU}\Big(\sum_k \alpha_{kc} A_k\Big), $$
+#
+# stretched to the image. The ReLU keeps what argues *for* the class. For GAP + dense and
+# $y_c = z_c$ the logit, $\partial z_c / \partial A_k(i, j) = w_{kc} / hw$ at every position,
+# so $\alpha_{kc} = w_{kc} / hw$: Grad-CAM is the CAM, divided by $hw$ (and its negative part
+# cut off). Mind **which score**: the gradient of the *probability* $p_c$ goes through the
+# softmax, $\partial p_c / \partial z_j = p_c(\delta_{cj} - p_j)$, which gives
+# $\alpha_{kc} = p_c \big(w_{kc} - \sum_j p_j w_{kj}\big) / hw$; with two classes,
+# $p_0 p_1 (w_{k1} - w_{k0}) / hw$, a positive multiple of the CAM of the weight
+# *difference* (what the softmax actually depends on), not of $w_{k1}$. We compute both
+# with `tf.GradientTape` on a sub-model that returns the feature maps and the score, and
+# compare them with the CAM from the dense weights:
+
+# %%
+def gradient_weights(score_model, image, class_index):
+    """(alpha_k, feature maps) of one image: the mean gradient of the score per feature map."""
+    grad_model = keras.Model(score_model.inputs[0],
+                             [score_model.get_layer("last_conv").output, score_model.outputs[0]])
+    with tf.GradientTape() as tape:
+        maps, scores = grad_model(tf.convert_to_tensor(image[None]))
+        score = scores[:, class_index]
+    gradients = tape.gradient(score, maps)  # (1, 9, 9, 32)
+    return tf.reduce_mean(gradients, axis=(1, 2))[0].numpy(), maps[0].numpy()
+
+
+alpha_logit, maps = gradient_weights(logits_model, x_test[index], 1)
+alpha_probability, _ = gradient_weights(gap_model, x_test[index], 1)
+hw = maps.shape[0] * maps.shape[1]
+p = gap_model(x_test[index][None]).numpy()[0]
+mismatch_logit = np.abs(alpha_logit - dense_kernel[:, 1] / hw).max()
+mismatch_probability = np.abs(
+    alpha_probability - p[0] * p[1] * (dense_kernel[:, 1] - dense_kernel[:, 0]) / hw).max()
+print(f"alpha of the logit vs w_face / hw: largest difference {mismatch_logit:.1e} (weights "
+      f"of size {np.abs(dense_kernel[:, 1]).max() / hw:.1e}); alpha of P(face) vs "
+      f"p0 p1 (w_face - w_noface) / hw: {mismatch_probability:.1e}")
+unscaled = heatmaps.grad_cam(logits_model, x_test[index], 1, relu=False, upsample_to_image=False)
+print(f"heatmaps.grad_cam (logit, no ReLU) x hw vs the CAM: largest difference "
+      f"{np.abs(unscaled * hw - heatmaps.class_activation_map(maps, dense_kernel, 1)).max():.1e}")
+helpers.claim("gradcam_alpha_equals_cam_weight_over_hw",
+              mismatch_logit / (np.abs(dense_kernel[:, 1]).max() / hw), at_most=1e-3)
+helpers.claim("gradcam_probability_alpha_equals_weight_difference",
+              mismatch_probability / (np.abs(dense_kernel).max() / hw), at_most=1e-3)
+
+# %% [markdown]
+# So for this architecture Grad-CAM and CAM are the same map up to a positive factor, and
+# `heatmaps.grad_cam` (the same tape, with input checks, a ReLU and the stretching) agrees
+# with `heatmaps.class_activation_map` (the numpy formula). Grad-CAM needs nothing but
+# gradients, so it also explains the **max-pooling detector** that occlusion and saliency
+# explained. (The gradient of a max is 1 at each map's peak and 0 elsewhere, so there too
+# $\alpha_{kc}$ is the weight over $hw$ times the softmax factor: Grad-CAM applies the CAM
+# formula to a network that CAM's derivation does not cover.) We score both with the face
+# mass of section 3 on the same scenes, and time them:
+
+# %%
+cam_maps, gradcam_maps = {}, {}
+start = time.perf_counter()
+for index in tqdm(face_scenes, desc="Grad-CAM maps"):
+    gradcam_maps[index] = heatmaps.grad_cam(model, x_test[index], 1)  # the max-pooling detector
+gradcam_seconds = (time.perf_counter() - start) / len(face_scenes)
+start = time.perf_counter()
+for index in face_scenes:  # one forward pass to the last conv layer, then numpy
+    feature_maps = features_model(x_test[index][None]).numpy()[0]
+    cam_maps[index] = heatmaps.class_activation_map(feature_maps, dense_kernel, 1, (SIDE, SIDE))
+cam_seconds = (time.perf_counter() - start) / len(face_scenes)
+gradcam_fractions = np.array([face_fraction(gradcam_maps[i], i) for i in face_scenes])
+cam_fractions = np.array([face_fraction(cam_maps[i], i) for i in face_scenes])
+methods = pd.DataFrame({
+    "model": ["max-pooling detector", "max-pooling detector", "max-pooling detector",
+              "GAP variant"],
+    "passes per map": [f"{heatmaps.patch_positions(SIDE, 8, 4).size ** 2 + 1} forward",
+                       "1 forward + 1 backward", "1 forward + 1 backward", "1 forward"],
+    "seconds per map": [occlusion_seconds, saliency_seconds, gradcam_seconds, cam_seconds],
+    "mass in face box (median)": [np.median(occlusion_fractions), np.median(saliency_fractions),
+                                  np.median(gradcam_fractions), np.median(cam_fractions)]},
+    index=["occlusion", "saliency", "Grad-CAM", "CAM"])
+display(methods.round(3))
+helpers.record("gradcam_seconds_per_map", round(gradcam_seconds, 4))
+helpers.record("cam_seconds_per_map", round(cam_seconds, 4))
+# Chance is 0.25 (the box's share of the scene); grading runs train less and map fewer scenes.
+helpers.claim("face_mass_gradcam", float(np.median(gradcam_fractions)),
+              at_least=0.35 if QUICK else 0.6)
+helpers.claim("face_mass_cam", float(np.median(cam_fractions)), at_least=0.35 if QUICK else 0.45)
+
+# %%
+fig, axes = plt.subplots(3, 4, figsize=(14, 9.6))
+for row, index in enumerate(face_scenes[:3]):
+    heatmaps.overlay(x_test[index], occlusion_maps[index], ax=axes[row, 0],
+                     title=f"occlusion: in box {face_fraction(occlusion_maps[index], index):.0%}")
+    heatmaps.overlay(x_test[index], saliency_maps[index], ax=axes[row, 1],
+                     title=f"saliency: in box {face_fraction(saliency_maps[index], index):.0%}",
+                     cmap="Reds", symmetric=False, limit=np.percentile(saliency_maps[index], 99),
+                     label="|dP(face)/dpixel|")
+    # Grad-CAM's scale (tiny: gradients of a sure softmax) carries no meaning: show map / max.
+    heatmaps.overlay(x_test[index], gradcam_maps[index] / (gradcam_maps[index].max() or 1.0),
+                     ax=axes[row, 2],
+                     title=f"Grad-CAM: in box {face_fraction(gradcam_maps[index], index):.0%}",
+                     cmap="Reds", symmetric=False, label="Grad-CAM / its largest value")
+    heatmaps.overlay(x_test[index], cam_maps[index], ax=axes[row, 3],
+                     title=f"CAM (GAP variant): in box {face_fraction(cam_maps[index], index):.0%}",
+                     label="sum w_k,face A_k")
+    for column in range(4):
+        face_box(axes[row, column], index)
+fig.suptitle("Three test scenes, four maps: occlusion, saliency and Grad-CAM of the "
+             "max-pooling detector, CAM of its GAP variant (gold: the face)")
+fig.tight_layout()
+
+# %% [markdown]
+# Each row is one scene; the maps differ in style more than in place. Grad-CAM and CAM
+# are blobs, because they live on the 9x9 grid of the last conv layer (each cell stands for
+# about 5x5 pixels and sees a much larger part of the scene), stretched to 50x50: they say
+# which *region* holds the evidence, not which pixels. They cost one pass (CAM: the forward
+# pass we needed anyway; Grad-CAM: one forward and one backward), against 145 forward
+# passes for occlusion. In our runs Grad-CAM of the max-pooling detector put more of its
+# mass on the face than the CAM of the GAP variant (the table has this run's medians, both
+# claimed well above chance): with average pooling every position of the scene adds to the
+# score, so features that fire weakly on the background get a share of the map; with max
+# pooling only each filter's strongest response counts. The CAM is signed: blue where the
+# features argue against "face"; Grad-CAM shows only the red part.
+
+# %% [markdown]
+# ## 7. A sanity check: does the map explain the model or the image?
 #
 # A heatmap method could highlight the face for reasons that have nothing to do with the
 # model, for instance because the face has more edges than the background. Adebayo et al.
@@ -560,23 +780,31 @@ fig.tight_layout()
 # not the model. We kept such an untrained copy from section 2.
 
 # %%
-random_fractions = {"occlusion": [], "saliency": []}
+random_fractions = {"occlusion": [], "saliency": [], "Grad-CAM": []}
+empty_gradcams = 0
 for index in tqdm(face_scenes, desc="untrained network"):
     occ = heatmaps.occlusion_map(untrained, x_test[index], 1, patch=8, stride=4, baseline=GREY,
                                  batch_size=256, progress=False)
     random_fractions["occlusion"].append(face_fraction(occ, index))
     random_fractions["saliency"].append(face_fraction(
         heatmaps.saliency_map(untrained, x_test[index], 1), index))
+    random_gradcam = heatmaps.grad_cam(untrained, x_test[index], 1)
+    empty_gradcams += int(random_gradcam.max() == 0)  # every position cut off by the ReLU
+    random_fractions["Grad-CAM"].append(face_fraction(random_gradcam, index))
 sanity = pd.DataFrame({
-    "trained network": [np.median(occlusion_fractions), np.median(saliency_fractions)],
-    "untrained network": [np.median(random_fractions["occlusion"]),
-                          np.median(random_fractions["saliency"])]},
-    index=["occlusion", "saliency"])
+    "trained network": [np.median(occlusion_fractions), np.median(saliency_fractions),
+                        np.median(gradcam_fractions)],
+    "untrained network": [np.median(random_fractions[method]) for method in random_fractions]},
+    index=list(random_fractions))
 display(sanity.round(2))
+print(f"{empty_gradcams} of the untrained network's {len(face_scenes)} Grad-CAM maps are empty "
+      "(all zero after the ReLU; their mass in the box counts as 0)")
 helpers.record("face_mass_occlusion_untrained", float(sanity.loc["occlusion",
                                                                  "untrained network"]))
 helpers.record("face_mass_saliency_untrained", float(sanity.loc["saliency",
                                                                 "untrained network"]))
+helpers.record("face_mass_gradcam_untrained", float(sanity.loc["Grad-CAM",
+                                                               "untrained network"]))
 # The sanity check's verdicts, as claims (chance: the box's share of the scene, 0.25).
 helpers.claim("occlusion_trained_minus_untrained",
               sanity.loc["occlusion", "trained network"]
@@ -585,14 +813,16 @@ helpers.claim("face_mass_occlusion_untrained_near_chance",
               sanity.loc["occlusion", "untrained network"], at_most=0.3)
 helpers.claim("face_mass_saliency_untrained_above_chance",
               sanity.loc["saliency", "untrained network"], at_least=0.25)
+helpers.claim("face_mass_gradcam_untrained_near_chance",
+              sanity.loc["Grad-CAM", "untrained network"], at_most=0.35)
 
-fig, ax = plt.subplots(figsize=(7, 3.4))
-positions = np.arange(2)
+fig, ax = plt.subplots(figsize=(7.5, 3.4))
+positions = np.arange(len(sanity))
 ax.bar(positions - 0.2, sanity["trained network"], width=0.4, label="trained network")
 ax.bar(positions + 0.2, sanity["untrained network"], width=0.4, label="untrained network",
        color="tab:gray")
 ax.axhline(CROP ** 2 / SIDE ** 2, color="k", ls="--", lw=1, label="chance (box area)")
-ax.set_xticks(positions, ["occlusion", "saliency"])
+ax.set_xticks(positions, list(sanity.index))
 ax.set(ylim=(0, 1), xlabel="heatmap method",
        ylabel="positive mass in face box (median)",
        title=f"Sanity check on {len(face_scenes)} test scenes with a face")
@@ -600,15 +830,19 @@ ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
 fig.tight_layout()
 
 # %% [markdown]
-# For the trained network both methods put much more of the map on the face than chance;
-# for the untrained one the occlusion map falls to chance or below (at most 0.3, claimed): it depends on what the network learned,
-# as it should. The saliency map of the untrained network stays above chance, because a
-# random CNN still responds more to the face's edges than to the smooth background: part of
-# what a saliency map shows is the image, not the model. This is the finding of Adebayo et
-# al., on a small scale.
+# For the trained network all three methods put much more of the map on the face than
+# chance; for the untrained one the occlusion map falls to chance or below (at most 0.3,
+# claimed): it depends on what the network learned, as it should. So does Grad-CAM (at
+# most 0.35, claimed): with random dense weights, the weighted sum of the feature maps is
+# often negative everywhere, and the ReLU leaves an empty map (the count above), or it
+# spreads over the scene. The saliency map of the untrained network stays above chance,
+# because a random CNN still responds more to the face's edges than to the smooth
+# background: part of what a saliency map shows is the image, not the model. This is the
+# finding of Adebayo et al., on a small scale (they found Grad-CAM among the methods that
+# pass this test).
 
 # %% [markdown]
-# ### Exercise 4 (2 points): reading heatmaps of mistakes
+# ### Exercise 5 (2 points): reading heatmaps of mistakes
 #
 # The figure below shows the four test scenes on which the network is most wrong, each with
 # its occlusion map for the class the network chose. In 4 to 8 sentences: for two of them,
@@ -660,7 +894,7 @@ fig.tight_layout()
 # ### END SOLUTION
 
 # %% [markdown]
-# ## 7. An ImageNet classifier on a photo
+# ## 8. An ImageNet classifier on a photo
 #
 # The same function works for any classifier. MobileNet (Howard et al., 2017) with
 # alpha 0.25 is a 0.5-million-parameter ImageNet network whose weights, with the 1,000-class
@@ -730,11 +964,13 @@ else:
 # - The patch sets the scale of what is removed, the stride the resolution and the cost ($\propto 1/S^2$), and the baseline must differ from what it covers: a black square over a dark head removes nothing.
 # - Heatmaps check *how* a model is right: the face detector puts at least twice the share of chance of its occlusion map on the faces (claimed; the table above has this run's share).
 # - A saliency map, $|\partial p_k / \partial x|$ from `tf.GradientTape`, costs one backward pass and is sharp, but local: it saturates when the model is sure and partly shows the image's edges rather than the model.
+# - For conv -> global average pooling -> dense, the logit is the mean of the class activation map $\sum_k w_{kc} A_k$ plus the bias (CAM); Grad-CAM weighs the maps by their mean gradients instead, which for that architecture and a logit gives the same map (divided by $hw$), and works for any CNN; take the gradient of the logit, or know that the softmax turns the weights into differences. Both are coarse (the last conv layer's grid) and cost one pass; both put most of their mass on the faces (claimed), and Grad-CAM of an untrained network falls to chance.
 # - Test an explanation method: maps of an untrained network should not look like those of a trained one; and a heatmap shows where the evidence is, not why.
 #
 # ## Further reading
 # - M. D. Zeiler, R. Fergus, *Visualizing and Understanding Convolutional Networks* (ECCV 2014), https://arxiv.org/abs/1311.2901
 # - K. Simonyan, A. Vedaldi, A. Zisserman, *Deep Inside Convolutional Networks: Visualising Image Classification Models and Saliency Maps* (2014), https://arxiv.org/abs/1312.6034
+# - B. Zhou, A. Khosla, A. Lapedriza, A. Oliva, A. Torralba, *Learning Deep Features for Discriminative Localization* (CVPR 2016), https://arxiv.org/abs/1512.04150
 # - R. R. Selvaraju et al., *Grad-CAM: Visual Explanations from Deep Networks via Gradient-based Localization* (ICCV 2017), https://arxiv.org/abs/1610.02391
 # - J. Adebayo et al., *Sanity Checks for Saliency Maps* (NeurIPS 2018), https://arxiv.org/abs/1810.03292
 # - R. C. Fong, A. Vedaldi, *Interpretable Explanations of Black Boxes by Meaningful Perturbation* (ICCV 2017), https://arxiv.org/abs/1704.03296
