@@ -118,8 +118,10 @@ class Codec:
     def _encode(self, value, callbacks, argument: bool, depth: int):
         if depth > 20:
             raise Unsupported("a structure nested more than 20 levels deep")
-        if value is None or isinstance(value, (bool, str)):
+        if value is None or isinstance(value, bool):
             return value
+        if isinstance(value, str):  # numpy's str_ too: as the plain str that JSON gives back
+            return str(value)
         if isinstance(value, np.generic):
             if isinstance(value, np.object_):
                 raise Unsupported("a numpy object scalar")

@@ -16,6 +16,7 @@ import pytest
 from helpers import scratch, trace
 from helpers.checks import CheckFailed, compare_function
 from helpers.checks import neuron as neuron_checks
+from helpers.checks import text as text_checks
 
 IMPORTS = {"check": neuron_checks, "np": np, "compare_function": compare_function}
 
@@ -219,3 +220,27 @@ def test_a_random_generator_the_student_draws_from_moves_on_in_the_judge_too(tmp
     monkeypatch.delenv(trace.TRACE_DIR_ENV)
     assert trace.judge_cell("g", "spec(fn)", ["fn"], {"spec": spec}, tmp_path / "g") == \
         (True, "✔ drawn")
+
+
+def test_numpy_strings_in_the_arguments_are_judged_as_plain_strings(tmp_path, monkeypatch):
+    """A check may pass numpy's str_ (from np.array of words); the record holds plain str."""
+    source = "check.embedding_matrix(my_table)"
+    words = list(np.array(["film", "good"]))  # np.str_ elements
+
+    def my_table(vocabulary, learned, vectors, initial):
+        assert words == ["film", "good"]
+        table = np.array(initial, dtype=float)
+        for i, word in enumerate(vocabulary):
+            if word in learned:
+                table[i] = vectors[list(learned).index(word)]
+        return table
+
+    monkeypatch.setenv(trace.TRACE_DIR_ENV, str(tmp_path))
+    namespace = {"check": text_checks, "np": np, "my_table": my_table}
+    trace.run_cell("t", source, ["my_table"], namespace)
+    monkeypatch.delenv(trace.TRACE_DIR_ENV)
+    ok, message = trace.judge_cell("t", source, ["my_table"], {"check": text_checks, "np": np},
+                                   tmp_path / "t")
+    assert ok, message
+    codec = trace.Codec()
+    assert type(codec.encode([np.str_("a")])["l"][0]) is str
