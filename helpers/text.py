@@ -4,7 +4,9 @@
   convolution over a sentence matrix, ReLU, then the maximum over time, as
   ``keras.layers.Conv1D`` followed by ``GlobalMaxPooling1D`` computes it;
 * ``kim_cnn(...)``: Kim's (2014) sentence CNN with the Functional API;
-* ``kim_cnn_parameters(...)``: its number of weights, layer by layer.
+* ``kim_cnn_parameters(...)``: its number of weights, layer by layer;
+* ``embedding_matrix(...)``: an ``Embedding`` table whose rows are word vectors (word2vec's,
+  notebook 09) where a word has one, for Kim's CNN-static and CNN-non-static.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["conv1d_max_over_time", "kim_cnn", "kim_cnn_parameters"]
+__all__ = ["conv1d_max_over_time", "embedding_matrix", "kim_cnn", "kim_cnn_parameters"]
 
 
 def _widths(widths: Sequence[int]) -> tuple[int, ...]:
@@ -124,3 +126,41 @@ def kim_cnn(vocab_size: int, sequence_length: int, embedding_dim: int = 64,
     features = layers.Dropout(dropout, name="dropout")(features)
     positive = layers.Dense(1, activation="sigmoid", name="p_positive")(features)
     return keras.Model(token_ids, positive, name=name)
+
+
+def embedding_matrix(vocabulary: Sequence[str], words: Sequence[str], vectors,
+                     initial) -> np.ndarray:
+    """An ``Embedding`` table: row ``i`` is the vector of ``vocabulary[i]`` if it has one.
+
+    ``vocabulary`` is the model's, index by index (``TextVectorization.get_vocabulary()``:
+    padding, ``[UNK]``, then the words); ``words`` and ``vectors`` are word vectors learned
+    elsewhere, ``vectors[j]`` the vector of ``words[j]`` (gensim's ``wv.index_to_key`` and
+    ``wv.vectors``), in any order and with words the model does not know; ``initial`` is
+    the table to start from, (vocabulary size, dims), whose rows stay where a word has no
+    vector (the layer's own random rows, or zeros). Returns a new float32 array; the
+    arguments are left as they are.
+
+    >>> vocabulary = ["", "[UNK]", "good", "film"]
+    >>> table = embedding_matrix(vocabulary, ["film", "plot"], np.array([[1.0, 2.0], [3.0, 4.0]]),
+    ...                          np.zeros((4, 2)))
+    >>> table  # only "film" has a vector; the other rows stay as they were
+    array([[0., 0.],
+           [0., 0.],
+           [0., 0.],
+           [1., 2.]], dtype=float32)
+    """
+    vocabulary, words = list(vocabulary), list(words)
+    vectors = np.asarray(vectors, dtype=np.float32)
+    table = np.array(initial, dtype=np.float32)  # a copy: `initial` stays as it was
+    if vectors.ndim != 2 or len(vectors) != len(words):
+        raise ValueError(f"vectors must be a (len(words), dims) = ({len(words)}, dims) matrix, "
+                         f"got shape {vectors.shape}")
+    if table.shape != (len(vocabulary), vectors.shape[1]):
+        raise ValueError(f"initial must have one row of {vectors.shape[1]} numbers per "
+                         f"vocabulary entry, shape ({len(vocabulary)}, {vectors.shape[1]}); "
+                         f"got {table.shape}")
+    row_of = {word: j for j, word in enumerate(words)}
+    for i, word in enumerate(vocabulary):
+        if word in row_of:
+            table[i] = vectors[row_of[word]]
+    return table

@@ -239,3 +239,86 @@ def test_kim_cnn_same_model_twice_fails_hidden():
     check.kim_cnn_spec(cached)  # the visible check builds each setting once
     with pytest.raises(CheckFailed, match="same model object twice"):
         check.kim_cnn_spec(cached, hidden=True)
+
+
+# -------------------------------------------------------------------- embedding_matrix
+
+
+def table_reference(vocabulary, words, vectors, initial):
+    table = np.array(initial, dtype=float)
+    row_of = {word: j for j, word in enumerate(words)}
+    for i, word in enumerate(vocabulary):
+        if word in row_of:
+            table[i] = vectors[row_of[word]]
+    return table
+
+
+def test_embedding_matrix_reference_passes(capsys):
+    check.embedding_matrix(table_reference)
+    check.embedding_matrix(table_reference, hidden=True)
+    check.embedding_matrix(text.embedding_matrix, hidden=True)
+    assert capsys.readouterr().out.count("correct") == 3
+
+
+def test_embedding_matrix_blank_fails():
+    with pytest.raises(CheckFailed, match="not implemented"):
+        check.embedding_matrix(blank)
+
+
+def in_place(vocabulary, words, vectors, initial):
+    for i, word in enumerate(vocabulary):
+        if word in words:
+            initial[i] = vectors[words.index(word)]
+    return initial
+
+
+def by_position(vocabulary, words, vectors, initial):
+    table = np.array(initial, dtype=float)
+    table[:len(vectors)] = vectors
+    return table
+
+
+def zeros_elsewhere(vocabulary, words, vectors, initial):
+    return table_reference(vocabulary, words, vectors, np.zeros_like(initial))
+
+
+def one_row_per_word(vocabulary, words, vectors, initial):
+    return np.array(vectors)
+
+
+def unchanged(vocabulary, words, vectors, initial):
+    return np.array(initial)
+
+
+def off_by_one(vocabulary, words, vectors, initial):  # skips padding and [UNK], shifts rows
+    table = np.array(initial, dtype=float)
+    row_of = {word: j for j, word in enumerate(words)}
+    for i, word in enumerate(vocabulary[2:]):
+        if word in row_of:
+            table[i] = vectors[row_of[word]]
+    return table
+
+
+@pytest.mark.parametrize("wrong, phrase", [
+    (in_place, "changed its inputs in place"),
+    (by_position, "not by position"),
+    (zeros_elsewhere, "not a row of zeros"),
+    (one_row_per_word, "one row per vocabulary entry"),
+    (unchanged, "no row changed"),
+    (off_by_one, "otherwise it stays initial"),
+    (lambda *args: None, "forget to `return"),
+    (lambda *args: "table", "expected a \\(6, 2\\) array"),
+])
+def test_embedding_matrix_wrong_answers_fail_with_a_hint(wrong, phrase):
+    with pytest.raises(CheckFailed, match=phrase):
+        check.embedding_matrix(wrong)
+
+
+def test_embedding_matrix_hidden_case_catches_a_partial_answer():
+    """Right on the public six-entry vocabularies only: the hidden, larger case catches it."""
+    def first_six(vocabulary, words, vectors, initial):
+        return table_reference(vocabulary[:6], words, vectors, initial[:6]) \
+            if len(vocabulary) <= 6 else np.array(initial)
+    check.embedding_matrix(first_six)
+    with pytest.raises(CheckFailed, match="shuffled"):
+        check.embedding_matrix(first_six, hidden=True)

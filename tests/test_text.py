@@ -117,3 +117,32 @@ def test_polarity_sentences_train_end_to_end_in_keras():
     model.compile("adam", "binary_crossentropy")
     model.fit(ds.x_train, ds.y_train, epochs=1, verbose=0)
     assert model.predict(ds.x_test, verbose=0).shape == (10, 1)
+
+
+def test_embedding_matrix_rows_follow_the_vocabulary():
+    vocabulary = ["", "[UNK]", "good", "bad", "film"]
+    words = ["film", "plot", "good"]
+    vectors = np.arange(6.0).reshape(3, 2)
+    initial = -np.ones((5, 2))
+    table = text.embedding_matrix(vocabulary, words, vectors, initial)
+    assert table.dtype == np.float32
+    np.testing.assert_array_equal(table, [[-1, -1], [-1, -1], [4, 5], [-1, -1], [0, 1]])
+    np.testing.assert_array_equal(initial, -np.ones((5, 2)))  # not changed in place
+
+
+def test_embedding_matrix_initialises_a_keras_embedding():
+    table = text.embedding_matrix(["", "[UNK]", "a"], ["a"], [[1.0, 2.0, 3.0]], np.zeros((3, 3)))
+    layer = keras.layers.Embedding(3, 3, embeddings_initializer=keras.initializers.Constant(table))
+    out = keras.ops.convert_to_numpy(layer(np.array([[2, 0]])))
+    np.testing.assert_array_equal(out[0], [[1, 2, 3], [0, 0, 0]])
+
+
+@pytest.mark.parametrize("args, message", [
+    ((["a"], ["a", "b"], np.zeros((1, 2)), np.zeros((1, 2))), "vectors must be"),
+    ((["a"], ["a"], np.zeros(2), np.zeros((1, 2))), "vectors must be"),
+    ((["a", "b"], ["a"], np.zeros((1, 2)), np.zeros((1, 2))), "initial must have"),
+    ((["a"], ["a"], np.zeros((1, 2)), np.zeros((1, 3))), "initial must have"),
+])
+def test_embedding_matrix_names_bad_input(args, message):
+    with pytest.raises(ValueError, match=message):
+        text.embedding_matrix(*args)

@@ -7,7 +7,9 @@ The notebook imports them as ``from helpers.checks import text as check``:
 * ``check.max_over_time(fn)``: ``fn(x, kernel, bias)``, one branch in numpy: convolution
   over a sentence matrix, ReLU, maximum over time;
 * ``check.kim_cnn_spec(build)``: ``build(vocab_size, sequence_length, embedding_dim,
-  widths, filters, dropout)`` returns Kim's CNN as the exercise specifies it.
+  widths, filters, dropout)`` returns Kim's CNN as the exercise specifies it;
+* ``check.embedding_matrix(fn)``: ``fn(vocabulary, words, vectors, initial)`` returns an
+  ``Embedding`` table whose row ``i`` is the vector of ``vocabulary[i]`` where it has one.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import numpy as np
 
 from helpers.checks import _fail, _short, call_student, expect_close, hidden_rng, passed
 
-__all__ = ["branch_size", "max_over_time", "kim_cnn_spec"]
+__all__ = ["branch_size", "max_over_time", "kim_cnn_spec", "embedding_matrix"]
 
 # The course functions that answer each check (the grader scores a submission that calls
 # them zero): tools/grade.py reads this.
@@ -26,6 +28,7 @@ REFERENCES: dict[str, tuple[str, ...]] = {
     "branch_size": ("helpers.text.kim_cnn_parameters",),
     "max_over_time": ("helpers.text.conv1d_max_over_time",),
     "kim_cnn_spec": ("helpers.text.kim_cnn",),
+    "embedding_matrix": ("helpers.text.embedding_matrix",),
 }
 
 
@@ -384,3 +387,112 @@ def kim_cnn_spec(build: Callable, *, hidden: bool = False) -> None:
               "create the layers and the model inside the function, so that every call "
               "builds a new, untrained model.")
     passed(name, f"{len(settings)} settings: layers, shapes, parameters")
+
+
+# ------------------------------------------- exercise: word vectors as the embedding table
+
+
+def _table_reference(vocabulary: list[str], words: list[str], vectors: np.ndarray,
+                     initial: np.ndarray) -> np.ndarray:
+    from helpers.text import embedding_matrix as reference
+
+    return reference(vocabulary, words, vectors, initial)
+
+
+_LETTERS = np.array(list("abcdefghijklmnopqrstuvwxyz"))
+
+
+def _table_cases(hidden: bool) -> list[tuple[str, list[str], list[str], np.ndarray, np.ndarray]]:
+    """(what the case catches, vocabulary, words, vectors, initial); small integers to read."""
+    rng = hidden_rng(29) if hidden else np.random.default_rng(8)
+
+    def table(rows: int, dims: int) -> np.ndarray:
+        return rng.integers(-9, 10, size=(rows, dims)).astype(float)
+
+    vocabulary = ["", "[UNK]", "the", "good", "bad", "film"]
+    cases = [("word vectors in another order than the vocabulary, one word the model lacks",
+              vocabulary, ["film", "good", "plot"], table(3, 2), table(6, 2))]
+    if not hidden:
+        cases += [
+            ("no word in common: the table is `initial` itself", vocabulary, ["plot", "cast"],
+             table(2, 3), table(6, 3)),
+            ("every word has a vector", vocabulary, ["bad", "film", "the", "good"], table(4, 2),
+             table(6, 2)),
+        ]
+    else:
+        words = sorted({"".join(rng.choice(_LETTERS, 4)) for _ in range(40)})
+        vocabulary = ["", "[UNK]"] + words[:25]
+        # Half shared, in a shuffled order; plain str, as gensim's words are.
+        learned = [str(word) for word in rng.permutation(words[10:])]
+        cases.append(("a shuffled, partly shared vocabulary of 27", vocabulary, learned,
+                      table(len(learned), 5), table(len(vocabulary), 5)))
+    return cases
+
+
+def _table_hint(got: np.ndarray, vocabulary: list[str], words: list[str], vectors: np.ndarray,
+                initial: np.ndarray) -> str:
+    zeros = _table_reference(vocabulary, words, vectors, np.zeros_like(initial))
+    by_position = initial.copy()
+    n = min(len(by_position), len(vectors))
+    by_position[:n] = vectors[:n]
+    if got.shape == (len(words), vectors.shape[1]):
+        return ("that is one row per learned word; the table needs one row per vocabulary "
+                "entry, in the vocabulary's order: start from a copy of `initial`.")
+    if got.shape != initial.shape:
+        return f"return a table of shape {initial.shape}, like `initial`."
+    if np.allclose(got, zeros) and not np.allclose(zeros, _table_reference(
+            vocabulary, words, vectors, initial)):
+        return ("a word without a vector keeps its row of `initial` (the layer's random row), "
+                "not a row of zeros.")
+    if np.allclose(got, by_position):
+        return ("row i belongs to vocabulary[i]: look its vector up by the word "
+                "(words.index(word), or a dict word -> row), not by position.")
+    if np.allclose(got, initial):
+        return "no row changed: replace the row of every vocabulary word that is in `words`."
+    return ("for each i, word in enumerate(vocabulary): if the word is in `words`, row i is "
+            "vectors[words.index(word)]; otherwise it stays initial[i].")
+
+
+def embedding_matrix(student: Callable, *, hidden: bool = False) -> None:
+    """Check ``student(vocabulary, words, vectors, initial)``: word vectors as an embedding.
+
+    Row ``i`` of the answer is ``vectors[words.index(vocabulary[i])]`` when
+    ``vocabulary[i]`` is in ``words``, else ``initial[i]``; the arguments must not change.
+    Compared with ``helpers.text.embedding_matrix`` on vectors in another order than the
+    vocabulary, no shared word, every word shared and (hidden) a larger shuffled case.
+    Copying the vectors in by position fails with a hint:
+
+    >>> def by_position(vocabulary, words, vectors, initial):
+    ...     table = np.array(initial, dtype=float)
+    ...     table[:len(vectors)] = vectors
+    ...     return table
+    >>> embedding_matrix(by_position)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    helpers.checks.CheckFailed: my_embedding_matrix(6 entries, 3 words, vectors (3, 2), ...
+    Hint: row i belongs to vocabulary[i]...
+    """
+    name = "my_embedding_matrix"
+    cases = _table_cases(hidden)
+    for what, vocabulary, words, vectors, initial in cases:
+        call = (f"{name}({len(vocabulary)} entries, {len(words)} words, vectors "
+                f"{vectors.shape}, initial {initial.shape})")
+        args = (list(vocabulary), list(words), vectors.copy(), initial.copy())
+        got = call_student(student, args, name, call,
+                           "vocabulary and words are lists of str, vectors is (len(words), "
+                           "dims), initial is (len(vocabulary), dims).")
+        if args[0] != vocabulary or args[1] != words or not np.array_equal(args[2], vectors) \
+                or not np.array_equal(args[3], initial):
+            _fail(f"{call} changed its inputs in place.",
+                  "start from a copy, `table = np.array(initial)`, and fill that in.")
+        if got is None:
+            _fail(f"{call} returned None: did you forget to `return` the table?", None)
+        expected = _table_reference(vocabulary, words, vectors, initial)
+        try:
+            got_arr = np.asarray(got, dtype=float)
+        except (TypeError, ValueError):
+            _fail(f"{call} returned {_short(got)}, expected a {expected.shape} array.", None)
+        if got_arr.shape != expected.shape or not np.allclose(got_arr, expected):
+            expect_close(got_arr, expected, f"{call} ({what})", rtol=1e-6, atol=1e-6,
+                         hint=_table_hint(got_arr, vocabulary, words, vectors, initial))
+    passed(name, f"{len(cases)} vocabularies" + (" (hidden)" if hidden else ""))
