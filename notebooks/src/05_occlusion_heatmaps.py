@@ -763,12 +763,12 @@ fig.tight_layout()
 # about 5x5 pixels and sees a much larger part of the scene), stretched to 50x50: they say
 # which *region* holds the evidence, not which pixels. They cost one pass (CAM: the forward
 # pass we needed anyway; Grad-CAM: one forward and one backward), against 145 forward
-# passes for occlusion. In our runs Grad-CAM of the max-pooling detector put more of its
-# mass on the face than the CAM of the GAP variant (the table has this run's medians, both
-# claimed well above chance): with average pooling every position of the scene adds to the
-# score, so features that fire weakly on the background get a share of the map; with max
-# pooling only each filter's strongest response counts. The CAM is signed: blue where the
-# features argue against "face"; Grad-CAM shows only the red part.
+# passes for occlusion. In our runs with the full training, Grad-CAM of the max-pooling
+# detector put more of its mass on the face than the CAM of the GAP variant (the table has
+# this run's medians, both claimed well above chance): with average pooling every position
+# of the scene adds to the score, so features that fire weakly on the background get a
+# share of the map; with max pooling only each filter's strongest response counts. The CAM
+# is signed: blue where the features argue against "face"; Grad-CAM shows only the red part.
 
 # %% [markdown]
 # ## 7. A sanity check: does the map explain the model or the image?
@@ -818,9 +818,12 @@ helpers.claim("face_mass_gradcam_untrained_near_chance",
 
 fig, ax = plt.subplots(figsize=(7.5, 3.4))
 positions = np.arange(len(sanity))
-ax.bar(positions - 0.2, sanity["trained network"], width=0.4, label="trained network")
-ax.bar(positions + 0.2, sanity["untrained network"], width=0.4, label="untrained network",
-       color="tab:gray")
+trained_bars = ax.bar(positions - 0.2, sanity["trained network"], width=0.4,
+                      label="trained network")
+untrained_bars = ax.bar(positions + 0.2, sanity["untrained network"], width=0.4,
+                        label="untrained network", color="tab:gray")
+for bars in (trained_bars, untrained_bars):
+    ax.bar_label(bars, fmt="%.2f", fontsize=8)  # an empty map's 0 shows as a number, not a gap
 ax.axhline(CROP ** 2 / SIDE ** 2, color="k", ls="--", lw=1, label="chance (box area)")
 ax.set_xticks(positions, list(sanity.index))
 ax.set(ylim=(0, 1), xlabel="heatmap method",
