@@ -288,6 +288,9 @@ def _hidden_runs():
                                                                   hidden=True)),
         ("text.max_over_time (course)",
          lambda: text_check().max_over_time(text.conv1d_max_over_time, hidden=True)),
+        ("text.embedding_matrix",
+         lambda: text_check().embedding_matrix(t("text").table_reference, hidden=True)),
+        ("heatmaps.cam", lambda: heatmaps.cam(t("heatmaps").cam_reference, hidden=True)),
         ("rnn.clip_by_norm", lambda: rnn.clip_by_norm(t("rnn").clip_reference, hidden=True)),
         ("rnn.gru_step", lambda: rnn.gru_step(t("rnn").gru_reference, hidden=True)),
         ("rnn.temperature_sampling",
@@ -371,7 +374,8 @@ _RANDOM_HIDDEN_CASES = [
     ("audio", "_centroid_cases"), ("text", "_mot_cases"), ("rnn", "_clip_cases"),
     ("rnn", "_gru_cases"), ("word2vec", "_pair_cases"), ("word2vec", "_similarity_cases"),
     ("word2vec", "_analogy_cases"), ("localization", "_grid_cases"),
-    ("playground", "_feature_cases"), ("mlp", "_adam_cases"),
+    ("playground", "_feature_cases"), ("mlp", "_adam_cases"), ("heatmaps", "_cam_cases"),
+    ("text", "_table_cases"),
 ]
 
 
