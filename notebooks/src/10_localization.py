@@ -286,7 +286,8 @@ y_train_centre = loc.convert_boxes(train_boxes, "xyxy", "center_xywh") / CANVAS
 print("first target (x_c, y_c, w, h) / 64:", y_train_centre[0].round(3))
 
 # %%
-EPOCHS, BATCH = (2 if QUICK else 8), 64
+# Grading trains on a quarter of the scenes: smaller batches give it enough steps.
+EPOCHS, BATCH = (3, 16) if QUICK else (8, 64)
 steps = EPOCHS * int(np.ceil(N_TRAIN / BATCH))
 keras.utils.set_random_seed(0)
 regressor.compile(optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(2e-3, steps)),
@@ -303,7 +304,7 @@ centre_error = np.linalg.norm(predicted_centre[:, :2] - true_centre[:, :2], axis
 print(f"trained in {regression_seconds:.0f} s on {N_TRAIN:,} scenes; on {N_TEST:,} test scenes: "
       f"mean IoU {regression_iou.mean():.3f}, IoU >= 0.5 for {np.mean(regression_iou >= 0.5):.1%}; "
       f"the centre (a keypoint) is off by {np.median(centre_error):.1f} pixels (median)")
-# Grading runs train 2 epochs on a quarter of the scenes: a lower bar, still far from a
+# Grading runs train 3 epochs on a quarter of the scenes: a lower bar, still far from a
 # network that never trained.
 helpers.claim("mean_iou_regression", float(regression_iou.mean()), at_least=0.4 if QUICK else 0.7)
 helpers.record("hit_rate_regression", float(np.mean(regression_iou >= 0.5)))
@@ -389,9 +390,12 @@ cell_classifier.fit(x_train, y_train_cells, epochs=EPOCHS, batch_size=BATCH, ver
 classification_seconds = time.perf_counter() - start
 test_maps = cell_classifier.predict(x_test, batch_size=500, verbose=0)
 cell_accuracy = np.mean((test_maps >= 0.5) == (y_test_cells == 1))
+# Most cells are "no": answering "no" everywhere would already score this much.
+all_no = 1 - y_test_cells.mean()
 print(f"trained in {classification_seconds:.0f} s; {cell_accuracy:.1%} of the test cells "
-      "classified right")
+      f"classified right, against {all_no:.1%} for answering 'no' everywhere")
 helpers.claim("cell_accuracy", float(cell_accuracy), at_least=0.85)
+helpers.claim("cell_accuracy_over_all_no", float(cell_accuracy - all_no), at_least=0.05)
 helpers.record("train_seconds_classification", round(classification_seconds, 1))
 
 # %% [markdown]
