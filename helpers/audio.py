@@ -31,6 +31,9 @@ __all__ = [
     "mel_to_hz",
     "mel_filterbank",
     "spectral_centroid",
+    "augment_waveforms",
+    "mask_spectrogram",
+    "spec_augment",
     "make_sounds",
 ]
 
@@ -289,6 +292,117 @@ def spectral_centroid(spectrogram, sample_rate: float = SAMPLE_RATE) -> np.ndarr
     total = spec.sum(axis=1)
     weighted = spec @ freqs
     return np.divide(weighted, total, out=np.zeros_like(total), where=total > 0)
+
+
+# ---------------------------------------------------------------- data augmentation
+
+
+def augment_waveforms(x, rng: np.random.Generator, *, max_shift: float = 0.2,
+                      speed: tuple[float, float] = (0.85, 1.15), gain_db: float = 6.0,
+                      noise_db: tuple[float, float] = (-40.0, -20.0)) -> np.ndarray:
+    """Randomly perturbed copies of clips (one per row of ``x``), as float32.
+
+    Every clip draws its own perturbations from ``rng``:
+
+    * **speed**: played ``r`` times faster, ``r`` uniform in ``speed``, by linear
+      interpolation (output sample ``n`` is input sample ``r n``): shorter and ``r`` times
+      higher in pitch, like a smaller or larger voice;
+    * **time shift**: moved by up to ``max_shift`` of the clip's length either way, with
+      zeros where nothing is left (no wrap-around);
+    * **gain**: louder or softer by up to ``gain_db`` decibels;
+    * **noise**: white noise at ``noise_db`` decibels (uniform in the range) below the
+      clip's peak.
+
+    The same generator state gives the same copies. Linear interpolation does not filter
+    out what a speed-up moves above the Nyquist frequency; speech has little energy there.
+
+    >>> x = np.tile(np.sin(np.arange(1000) / 10), (3, 1)).astype(np.float32)
+    >>> y = augment_waveforms(x, np.random.default_rng(0))
+    >>> y.shape, y.dtype, bool((y != x).any())
+    ((3, 1000), dtype('float32'), True)
+    >>> quiet = augment_waveforms(x, np.random.default_rng(0), max_shift=0.0, speed=(1, 1),
+    ...                           gain_db=0.0, noise_db=(-200.0, -200.0))
+    >>> bool(np.allclose(quiet, x, atol=1e-6))  # no perturbation: the clips themselves
+    True
+    """
+    x = np.asarray(x, dtype=np.float32)
+    if x.ndim != 2:
+        raise ValueError(f"x must be 2-D (clips, samples), got shape {x.shape}")
+    if not 0 <= max_shift < 1 or not 0 < speed[0] <= speed[1] or gain_db < 0 or \
+            noise_db[0] > noise_db[1]:
+        raise ValueError(f"need 0 <= max_shift < 1, 0 < speed[0] <= speed[1], gain_db >= 0 and "
+                         f"noise_db[0] <= noise_db[1], got max_shift={max_shift!r}, "
+                         f"speed={speed!r}, gain_db={gain_db!r}, noise_db={noise_db!r}")
+    n, length = x.shape
+    rate = rng.uniform(speed[0], speed[1], size=n)
+    shift = rng.uniform(-max_shift, max_shift, size=n) * length
+    gain = 10 ** (rng.uniform(-gain_db, gain_db, size=(n, 1)) / 20)
+    noise = 10 ** (rng.uniform(noise_db[0], noise_db[1], size=(n, 1)) / 20)
+    grid = np.arange(length)
+    # np.interp is one C loop per clip: output sample n reads the input at r n - shift.
+    out = np.stack([np.interp(grid * r - s, grid, row, left=0.0, right=0.0)
+                    for r, s, row in zip(rate, shift, x, strict=True)])
+    peak = np.abs(x).max(axis=1, keepdims=True)
+    out = out * gain + rng.standard_normal(out.shape) * (peak * noise)
+    return out.astype(np.float32)
+
+
+def mask_spectrogram(spec, freq_start: int, freq_width: int, time_start: int,
+                     time_width: int, fill: float = 0.0) -> np.ndarray:
+    """A copy of ``spec`` (frequency bins, frames) with one band of frequencies and one
+    stretch of time set to ``fill``: SpecAugment's masks.
+
+    Rows ``freq_start`` to ``freq_start + freq_width - 1`` and columns ``time_start`` to
+    ``time_start + time_width - 1`` are masked, as far as they lie inside the array (a
+    width of 0 masks nothing).
+
+    >>> mask_spectrogram(np.arange(12.0).reshape(3, 4), 1, 1, 2, 5, fill=-1.0)
+    array([[ 0.,  1., -1., -1.],
+           [-1., -1., -1., -1.],
+           [ 8.,  9., -1., -1.]])
+    """
+    out = np.array(spec, dtype=float)  # a copy
+    if out.ndim != 2:
+        raise ValueError(f"spec must be 2-D (frequency bins, frames), got shape {out.shape}")
+    for value, what in [(freq_start, "freq_start"), (freq_width, "freq_width"),
+                        (time_start, "time_start"), (time_width, "time_width")]:
+        _count(value, what, minimum=0)
+    out[freq_start:freq_start + freq_width, :] = fill
+    out[:, time_start:time_start + time_width] = fill
+    return out
+
+
+def spec_augment(specs, rng: np.random.Generator, max_freq_width: int = 4,
+                 max_time_width: int = 6, fill: float = 0.0) -> np.ndarray:
+    """SpecAugment on a batch (clips, frequency bins, frames): every spectrogram gets one
+    frequency mask and one time mask, each of a width drawn from 0 to the maximum and at a
+    position drawn uniformly, filled with ``fill``. ``mask_spectrogram`` for a whole batch
+    at once; the input is not changed.
+
+    >>> specs = np.ones((2, 5, 8))
+    >>> masked = spec_augment(specs, np.random.default_rng(1), 2, 3)
+    >>> masked.shape, bool(masked.min() == 0.0), bool(specs.min() == 1.0)
+    ((2, 5, 8), True, True)
+    """
+    specs = np.asarray(specs)
+    if specs.ndim != 3:
+        raise ValueError(f"specs must be 3-D (clips, frequency bins, frames), got shape "
+                         f"{specs.shape}")
+    _count(max_freq_width, "max_freq_width", minimum=0)
+    _count(max_time_width, "max_time_width", minimum=0)
+    n, bins, frames = specs.shape
+    if max_freq_width > bins or max_time_width > frames:
+        raise ValueError(f"the masks must fit: max_freq_width <= {bins} bins and "
+                         f"max_time_width <= {frames} frames, got {max_freq_width} and "
+                         f"{max_time_width}")
+    freq_width = rng.integers(0, max_freq_width + 1, size=(n, 1))
+    freq_start = rng.integers(0, bins - freq_width + 1)
+    time_width = rng.integers(0, max_time_width + 1, size=(n, 1))
+    time_start = rng.integers(0, frames - time_width + 1)
+    rows, cols = np.arange(bins), np.arange(frames)
+    in_band = (rows >= freq_start) & (rows < freq_start + freq_width)  # (n, bins)
+    in_time = (cols >= time_start) & (cols < time_start + time_width)  # (n, frames)
+    return np.where(in_band[:, :, None] | in_time[:, None, :], fill, specs)
 
 
 # ----------------------------------------------------------------- synthetic sounds

@@ -502,3 +502,77 @@ def test_real_recordings_through_the_zip_path(canonical_datasets, http_server, f
     ds = data.load("fsdd")
     assert ds.canonical and ds.x_train.shape == (2700, 8000)
     assert len(list((course_env / "fsdd" / "recordings").iterdir())) == 3000
+
+
+# ---------------------------------------------------------------- data augmentation
+
+
+def test_augment_waveforms_is_deterministic_and_perturbs_every_clip():
+    x = np.tile(np.sin(np.arange(2000) / 7.0), (4, 1)).astype(np.float32)
+    x[:, 1500:] = 0.0
+    first = audio.augment_waveforms(x, np.random.default_rng(5))
+    again = audio.augment_waveforms(x, np.random.default_rng(5))
+    assert first.shape == x.shape and first.dtype == np.float32
+    np.testing.assert_array_equal(first, again)
+    assert all(not np.allclose(row, x[0], atol=1e-3) for row in first)
+    np.testing.assert_array_equal(x[:, 1500:], 0.0)  # the input is unchanged
+
+
+def test_augment_waveforms_each_perturbation_alone():
+    x = np.zeros((1, 1000), dtype=np.float32)
+    x[0, 100:200] = np.hanning(100)
+    still = dict(max_shift=0.0, speed=(1.0, 1.0), gain_db=0.0, noise_db=(-300.0, -300.0))
+    shifted = audio.augment_waveforms(x, np.random.default_rng(0), **{**still, "max_shift": 0.3})
+    lag = int(np.argmax(shifted[0])) - int(np.argmax(x[0]))
+    assert lag != 0 and abs(lag) <= 300
+    assert shifted[0].max() == pytest.approx(1.0, abs=0.01)  # moved, not changed
+    louder = audio.augment_waveforms(x, np.random.default_rng(0), **{**still, "gain_db": 6.0})
+    ratio = louder[0].max() / x[0].max()
+    assert 10 ** (-6 / 20) - 1e-6 <= ratio <= 10 ** (6 / 20) + 1e-6 and abs(ratio - 1) > 1e-3
+    faster = audio.augment_waveforms(x, np.random.default_rng(0), **{**still, "speed": (2.0, 2.0)})
+    assert int(np.argmax(faster[0])) == pytest.approx(np.argmax(x[0]) / 2, abs=1)
+    noisy = audio.augment_waveforms(x, np.random.default_rng(0),
+                                    **{**still, "noise_db": (-20.0, -20.0)})
+    assert np.std(noisy[0, 500:]) == pytest.approx(0.1, rel=0.2)  # 20 dB below a peak of 1
+
+
+def test_augment_waveforms_rejects_bad_settings():
+    with pytest.raises(ValueError, match="2-D"):
+        audio.augment_waveforms(np.zeros(10), np.random.default_rng(0))
+    with pytest.raises(ValueError, match="max_shift"):
+        audio.augment_waveforms(np.zeros((2, 10)), np.random.default_rng(0), speed=(1.2, 0.8))
+
+
+def test_mask_spectrogram_masks_a_band_and_a_stretch_only():
+    spec = np.arange(30.0).reshape(5, 6)
+    masked = audio.mask_spectrogram(spec, 1, 2, 4, 9, fill=-1.0)
+    expected = spec.copy()
+    expected[1:3, :] = -1.0
+    expected[:, 4:] = -1.0
+    np.testing.assert_array_equal(masked, expected)
+    np.testing.assert_array_equal(audio.mask_spectrogram(spec, 2, 0, 3, 0), spec)
+    assert spec[1, 0] == 6.0  # unchanged
+    with pytest.raises(ValueError, match="2-D"):
+        audio.mask_spectrogram(np.zeros(4), 0, 1, 0, 1)
+    with pytest.raises(ValueError, match="freq_width"):
+        audio.mask_spectrogram(spec, 0, -1, 0, 1)
+
+
+def test_spec_augment_is_mask_spectrogram_for_every_clip():
+    specs = np.random.default_rng(0).normal(size=(50, 8, 10)) + 5.0
+    masked = audio.spec_augment(specs, np.random.default_rng(2), 3, 4, fill=0.0)
+    assert masked.shape == specs.shape and (specs != 0).all()
+    widths = set()
+    for spec, out in zip(specs, masked, strict=True):
+        rows = np.flatnonzero((out == 0).all(axis=1))
+        cols = np.flatnonzero((out == 0).all(axis=0))
+        f0, fw = (rows[0], len(rows)) if len(rows) else (0, 0)
+        t0, tw = (cols[0], len(cols)) if len(cols) else (0, 0)
+        assert fw <= 3 and tw <= 4
+        np.testing.assert_array_equal(out, audio.mask_spectrogram(spec, f0, fw, t0, tw))
+        widths.add((fw, tw))
+    assert len(widths) > 5  # widths vary from clip to clip
+    again = audio.spec_augment(specs, np.random.default_rng(2), 3, 4)
+    np.testing.assert_array_equal(masked, again)
+    with pytest.raises(ValueError, match="must fit"):
+        audio.spec_augment(specs, np.random.default_rng(0), 9, 4)

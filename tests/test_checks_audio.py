@@ -226,3 +226,80 @@ def test_spectral_centroid_none_and_errors_fail():
         check.spectral_centroid(lambda s, sr: {}["frames"])
     with pytest.raises(CheckFailed, match="numbers"):
         check.spectral_centroid(lambda s, sr: "high")
+
+
+# ------------------------------------------------------------------ mask_spectrogram
+
+
+def masks_reference(spec, freq_start, freq_width, time_start, time_width, fill=0.0):
+    masked = np.array(spec, dtype=float)
+    masked[freq_start:freq_start + freq_width, :] = fill
+    masked[:, time_start:time_start + time_width] = fill
+    return masked
+
+
+def test_mask_spectrogram_reference_passes(capsys):
+    check.mask_spectrogram(masks_reference)
+    check.mask_spectrogram(masks_reference, hidden=True)
+    assert capsys.readouterr().out.count("correct") == 2
+
+
+def test_mask_spectrogram_with_np_where_passes():
+    def with_where(spec, f0, fw, t0, tw, fill=0.0):
+        rows = np.arange(spec.shape[0])[:, None]
+        cols = np.arange(spec.shape[1])[None, :]
+        band = (rows >= f0) & (rows < f0 + fw)
+        stretch = (cols >= t0) & (cols < t0 + tw)
+        return np.where(band | stretch, fill, spec)
+
+    check.mask_spectrogram(with_where, hidden=True)
+
+
+def test_mask_spectrogram_blank_fails():
+    def blank(spec, f0, fw, t0, tw, fill=0.0):
+        raise NotImplementedError()
+
+    with pytest.raises(CheckFailed, match="not implemented"):
+        check.mask_spectrogram(blank)
+
+
+def _in_place(spec, f0, fw, t0, tw, fill=0.0):
+    spec[f0:f0 + fw, :] = fill
+    spec[:, t0:t0 + tw] = fill
+    return spec
+
+
+def _crossing_only(spec, f0, fw, t0, tw, fill=0.0):
+    out = spec.copy()
+    out[f0:f0 + fw, t0:t0 + tw] = fill
+    return out
+
+
+def _axes_swapped(spec, f0, fw, t0, tw, fill=0.0):
+    out = np.array(spec, dtype=float)
+    out[:, f0:f0 + fw] = fill
+    out[t0:t0 + tw, :] = fill
+    return out
+
+
+def _one_too_wide(spec, f0, fw, t0, tw, fill=0.0):
+    return masks_reference(spec, f0, fw + 1, t0, tw + 1, fill)
+
+
+def _frequency_only(spec, f0, fw, t0, tw, fill=0.0):
+    return masks_reference(spec, f0, fw, t0, 0, fill)
+
+
+@pytest.mark.parametrize("wrong, phrase", [
+    (_in_place, "changed spec in place"),
+    (_crossing_only, "not only the rectangle where they cross"),
+    (_axes_swapped, r"select rows \(axis 0\)"),
+    (_one_too_wide, r"not w \+ 1"),
+    (_frequency_only, "mask the time band"),
+    (lambda spec, f0, fw, t0, tw, fill=0.0: masks_reference(spec, f0, fw, t0, tw, fill)[f0:],
+     "the same shape as spec"),
+    (lambda spec, f0, fw, t0, tw, fill=0.0: None, "forget to `return`"),
+])
+def test_mask_spectrogram_wrong_answers_fail_with_a_hint(wrong, phrase):
+    with pytest.raises(CheckFailed, match=phrase):
+        check.mask_spectrogram(wrong)

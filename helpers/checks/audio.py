@@ -4,7 +4,9 @@ The notebook imports them as ``from helpers.checks import audio as check``:
 
 * ``check.frame_signal(fn)``: ``fn(x, frame_length, frame_step)``, the frames of a signal;
 * ``check.mel_scale(to_mel, to_hz)``: Hz to mels and back, the HTK formula Keras uses;
-* ``check.spectral_centroid(fn)``: ``fn(spectrogram, sample_rate)``, one frequency per frame.
+* ``check.spectral_centroid(fn)``: ``fn(spectrogram, sample_rate)``, one frequency per frame;
+* ``check.mask_spectrogram(fn)``: ``fn(spec, freq_start, freq_width, time_start, time_width,
+  fill)``, SpecAugment's frequency and time masks.
 
 Each compares with the reference in ``helpers.audio``, which the tests check against
 ``keras.ops.stft``, ``scipy.signal.stft`` and ``keras.layers.MelSpectrogram``.
@@ -20,7 +22,7 @@ import numpy as np
 from helpers import audio
 from helpers.checks import _fail, _short, call_student, expect_close, hidden_rng, passed
 
-__all__ = ["frame_signal", "mel_scale", "spectral_centroid"]
+__all__ = ["frame_signal", "mel_scale", "spectral_centroid", "mask_spectrogram"]
 
 # The course functions that answer each check (the grader scores a submission that calls
 # them zero): tools/grade.py reads this.
@@ -29,6 +31,7 @@ REFERENCES: dict[str, tuple[str, ...]] = {
     "mel_scale": ("helpers.audio.hz_to_mel", "helpers.audio.mel_to_hz",
                   "helpers.audio.mel_filterbank"),
     "spectral_centroid": ("helpers.audio.spectral_centroid",),
+    "mask_spectrogram": ("helpers.audio.mask_spectrogram", "helpers.audio.spec_augment"),
 }
 
 
@@ -289,4 +292,98 @@ def spectral_centroid(student: Callable, *, hidden: bool = False) -> None:
             if np.isnan(got).any():
                 _fail(f"{call} contains nan: {_short(got)}; expected {_short(expected)}.", hint)
             expect_close(got, expected, call, rtol=1e-4, hint=hint)
+    passed(name, f"{len(cases)} spectrograms" + (" (hidden)" if hidden else ""))
+
+
+# ------------------------------------------------------ exercise: SpecAugment's masks
+
+
+def _mask_cases(hidden: bool) -> list[tuple[np.ndarray, int, int, int, int, float]]:
+    """(spec, freq_start, freq_width, time_start, time_width, fill), readable ones first."""
+    rng = hidden_rng(11) if hidden else np.random.default_rng(10)
+    if hidden:
+        spec = rng.normal(size=(40, 63))
+        f0, t0 = int(rng.integers(0, 36)), int(rng.integers(0, 55))
+        return [(spec, f0, int(rng.integers(1, 5)), t0, int(rng.integers(1, 9)), 0.0),
+                (rng.normal(size=(7, 5)), 6, 3, 0, 5, -2.5),  # the band runs past the top
+                (rng.normal(size=(1, 9)), 0, 1, 8, 1, 3.0),
+                (rng.normal(size=(12, 20)), 11, 0, 19, 0, 1.0)]
+    return [(np.arange(12.0).reshape(3, 4), 1, 1, 2, 1, -1.0),  # one row, one column
+            (np.arange(20.0).reshape(4, 5), 0, 2, 1, 3, 0.0),  # two rows, three columns
+            (np.ones((3, 4)), 1, 0, 0, 0, 0.0),  # widths 0: nothing is masked
+            (np.arange(30.0).reshape(5, 6), 3, 4, 4, 5, 9.0),  # bands past the edges
+            (rng.normal(size=(40, 63)), 10, 4, 30, 6, 0.0)]  # a mel spectrogram's shape
+
+
+def _mask_hint(got: np.ndarray, spec: np.ndarray, f0: int, fw: int, t0: int, tw: int,
+               fill: float) -> str:
+    def masked(rows: slice, cols: slice, both: bool = False) -> np.ndarray:
+        out = spec.astype(float).copy()
+        if both:
+            out[rows, cols] = fill
+        else:
+            out[rows, :] = fill
+            out[:, cols] = fill
+        return out
+
+    if got.shape == spec.shape[::-1]:
+        return "rows are frequency bins and columns are frames: keep the shape of spec."
+    if got.shape != spec.shape:
+        return "return the whole spectrogram, the same shape as spec, with the masks set."
+    for wrong, hint in [
+        (masked(slice(t0, t0 + tw), slice(f0, f0 + fw)),
+         "freq_start and freq_width select rows (axis 0), time_start and time_width columns "
+         "(axis 1)."),
+        (masked(slice(f0, f0 + fw + 1), slice(t0, t0 + tw + 1)),
+         "a band of width w starting at s covers s, s + 1, ..., s + w - 1: the slice s:s + w, "
+         "w entries, not w + 1."),
+        (masked(slice(f0, f0 + fw), slice(t0, t0 + tw), both=True),
+         "the two masks are a whole band of rows and a whole band of columns, not only the "
+         "rectangle where they cross."),
+        (masked(slice(f0, f0 + fw), slice(0, 0)), "mask the time band (columns) too."),
+        (masked(slice(0, 0), slice(t0, t0 + tw)), "mask the frequency band (rows) too."),
+    ]:
+        if np.allclose(got, wrong) and not np.allclose(wrong, masked(slice(f0, f0 + fw),
+                                                                      slice(t0, t0 + tw))):
+            return hint
+    return ("set rows freq_start:freq_start + freq_width and columns "
+            "time_start:time_start + time_width to fill; leave every other entry as it is.")
+
+
+def mask_spectrogram(student: Callable, *, hidden: bool = False) -> None:
+    """Check ``student(spec, freq_start, freq_width, time_start, time_width, fill)``.
+
+    It must return a copy of the 2-D ``spec`` (frequency bins, frames) whose rows
+    ``freq_start : freq_start + freq_width`` and columns ``time_start : time_start +
+    time_width`` are ``fill`` (bands past the edge stop there, width 0 masks nothing),
+    without changing ``spec``. Masking only where the two bands cross fails:
+
+    >>> def crossing(spec, f0, fw, t0, tw, fill):
+    ...     out = spec.copy()
+    ...     out[f0:f0 + fw, t0:t0 + tw] = fill
+    ...     return out
+    >>> mask_spectrogram(crossing)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    helpers.checks.CheckFailed: mask_spectrogram(spec (3, 4), freq_start=1, freq_width=1, ...
+    Hint: the two masks are a whole band of rows...
+    """
+    name = "mask_spectrogram"
+    cases = _mask_cases(hidden)
+    for spec, f0, fw, t0, tw, fill in cases:
+        call = (f"{name}(spec {spec.shape}, freq_start={f0}, freq_width={fw}, "
+                f"time_start={t0}, time_width={tw}, fill={fill})")
+        original = spec.copy()
+        got = _as_array(_call(student, (spec, f0, fw, t0, tw, fill), name, call,
+                              "spec is a 2-D numpy array; copy it, then assign to slices."),
+                        call)
+        if not np.array_equal(spec, original):
+            _fail(f"{call} changed spec in place.",
+                  "work on a copy (spec.copy()): the training data must stay as it was.")
+        expected = audio.mask_spectrogram(original, f0, fw, t0, tw, fill)
+        if not _same(got, expected):
+            hint = _mask_hint(got, original, f0, fw, t0, tw, fill)
+            if got.shape != expected.shape:
+                _fail(f"{call} has shape {got.shape}, expected {expected.shape}.", hint)
+            expect_close(got, expected, call, hint=hint)
     passed(name, f"{len(cases)} spectrograms" + (" (hidden)" if hidden else ""))
