@@ -725,8 +725,8 @@ print(f"feature CNN: {build_feature_cnn(*features.shape[1:], len(ds.class_names)
 # %% [markdown]
 # A **recipe** is a level of preparation, each level adding one step to the one before:
 # 0, the features as they are (the baseline); 1, per-clip normalisation; 2, waveform
-# augmentation; 3, SpecAugment. The sections below explain each step; the function that
-# trains one fold does them all, so that the four recipes differ in nothing else.
+# augmentation; 3, SpecAugment. The sections below explain each step; `train_recipe`, which
+# trains one model, does them all, so that the four recipes differ in nothing else.
 # Augmentation draws new random perturbations for every epoch, so the training set of
 # every epoch is built first and the model is fitted once on all of them, one after the
 # other (one pass, `epochs=1`), with the learning rate decaying over the whole run.
@@ -1080,14 +1080,14 @@ print(f"{sum(mistakes.values())} mistakes of {is_held.sum():,}; the most frequen
 # official test set contains other takes of the same six speakers, so the model can rely on
 # what it learned about each voice (its pitch, its accent, its microphone and room); a new
 # speaker differs in all of these. For an app used by new people, the held-out-speaker
-# accuracy is the one to report, as the mean over every speaker held out in turn: one
-# speaker is a single sample of "a new voice", and the six accuracies spread widely.
+# accuracy is the one to report, as the mean over several speakers held out in turn: one
+# speaker is a single sample of "a new voice", and the held-out accuracies spread widely.
 # Per-clip normalisation helped most: subtracting every mel band's mean removes the
 # loudness and the average colour of a voice and microphone, which the figure of band
 # levels showed to differ between speakers, so the model can no longer lean on them.
-# In our run the list under the last matrix holds pairs that share sounds: "six" taken
-# for "seven" (both start with the long hiss of "s"), and "two" taken for "four" (a faint
-# noisy onset, "t" or "f", then a long rounded vowel), both easy to blur for a voice whose
+# In our run the list under the last matrix holds pairs that share sounds, e.g. "two"
+# taken for "zero" (both end in a long rounded vowel, /uː/ and /oʊ/) and "eight" taken for
+# "six" (both end in a short noisy burst, "t" and "ks"), easy to blur for a voice whose
 # vowels sit at other frequencies.
 # More speakers in training is the main remedy; without new recordings, longer training
 # with stronger augmentation (more copies, pitch shifts that keep the duration, room
