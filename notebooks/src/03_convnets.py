@@ -21,7 +21,7 @@
 # **What you will learn**
 # - what `Conv2D` and `MaxPooling2D` compute, with stride and padding, by hand and checked against Keras;
 # - how far a unit two or three layers up sees: its receptive field;
-# - to build a CNN with the Sequential and the Functional API, and train it past 85% on Fashion-MNIST in three epochs;
+# - to build a CNN with the Sequential and the Functional API, and train it past 85% on Fashion-MNIST in two epochs;
 # - what the first layer's kernels and feature maps look like;
 # - what batch normalization, dropout, data augmentation, early stopping and a learning-rate schedule do, measured.
 #
@@ -398,7 +398,7 @@ print("x_train", x_train.shape, "x_test", x_test.shape)
 #
 # To train fast, the learning rate of Adam starts at 0.002 and decays to zero along a
 # cosine over the run (one of the tricks of section 6). On the 60,000 training images of
-# Fashion-MNIST three epochs are enough for a test accuracy above 85% (the claim under the
+# Fashion-MNIST two epochs are enough for a test accuracy above 85% (the claim under the
 # cell checks it, and the cell prints how long it took); on the small offline stand-in, an
 # epoch is 45 times shorter, so we run more of them.
 
@@ -416,7 +416,7 @@ model = keras.Sequential([
 model.summary()
 
 # %%
-EPOCHS = 1 if QUICK else (3 if ds.canonical else 20)
+EPOCHS = 1 if QUICK else (2 if ds.canonical else 20)
 BATCH = 128
 steps = EPOCHS * math.ceil(len(x_train) / BATCH)
 model.compile(optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(2e-3, steps)),
@@ -733,7 +733,7 @@ fig.tight_layout()
 # - A convolution layer slides a small kernel over the image (cross-correlation, no flip); stride and padding set the output size: $\lfloor (n-k)/s \rfloor + 1$ for "valid", $\lceil n/s \rceil$ for "same".
 # - Weight sharing makes convolutions cheap: the two convolutions of our CNN have 19,000 of its 420,000 parameters.
 # - Each layer, and above all each pooling or stride, widens the receptive field: 3, 8, 18 pixels for three 3x3 convolutions with 2x2 pooling in between.
-# - A small CNN passes 85% on Fashion-MNIST in three epochs; the Sequential and Functional APIs build the same network, and the Functional one exposes the feature maps.
+# - A small CNN passes 85% on Fashion-MNIST in two epochs; the Sequential and Functional APIs build the same network, and the Functional one exposes the feature maps.
 # - Training tricks should be measured: in short runs their effects are small, and only differences larger than the noise count.
 #
 # ## Further reading

@@ -560,7 +560,7 @@ check.frozen_classifier(frozen_classifier, hidden=True)
 #   then every layer trained further with a learning rate ten times smaller than from
 #   scratch ($10^{-4}$).
 #
-# Both networks train for the same number of steps, 150 batches of up to 32 images,
+# Both networks train for the same number of steps, 100 batches of up to 32 images,
 # however many images there are. With so few labels, the result depends on *which* images are labelled, so
 # every method runs on 3 random draws of the labelled images (one with 100 per class,
 # which leaves little to draw from), and the table and plot show the mean (the faint dots
@@ -568,7 +568,7 @@ check.frozen_classifier(frozen_classifier, hidden=True)
 # these small, centred digits, a linear model on pixels is a strong baseline.
 
 # %%
-STEPS = 60 if QUICK else 150
+STEPS = 60 if QUICK else 100
 COUNTS = [2, 10] if QUICK else [2, 10, 100]
 DRAWS = 1 if QUICK else 3
 train_features = feature_model.predict(x_train, verbose=0)
@@ -579,7 +579,7 @@ def fit_for_steps(model, x, y, learning_rate, steps=STEPS):
     """Train with Adam for a fixed number of steps; return the test accuracy."""
     batch_size = min(32, len(x))
     # One epoch over enough copies of the few images: Keras' per-epoch overhead would
-    # otherwise dominate when there are 20 images and 150 epochs.
+    # otherwise dominate when there are 20 images and 100 epochs.
     copies = -(-steps * batch_size // len(x))
     model.compile(optimizer=keras.optimizers.Adam(learning_rate),
                   loss="sparse_categorical_crossentropy")
