@@ -71,3 +71,15 @@ def test_only_passing_canonical_runs_are_merged(capsys):
                                        if r["notebook"] == "03_convnets")
     assert "stand-in" in capsys.readouterr().err
     assert json.loads(json.dumps(merged)) == merged  # what the tool writes back
+
+
+def test_the_results_block_is_generated_and_names_a_missing_record():
+    block = README.split("<!-- results: start -->\n", 1)[1].split("<!-- results: end -->", 1)[0]
+    assert len(block.splitlines()) == sum(len(t) for t in readme_table.DETAILS.values())
+    edited = README.replace(block, "- 07: hand-written numbers\n", 1)
+    assert readme_table.render(edited, SNAPSHOT) == README
+    snapshot = copy.deepcopy(SNAPSHOT)
+    row = next(r for r in snapshot["notebooks"] if r["notebook"] == "07_text_cnn")
+    del row["records"]["embedding_static_test_accuracy"]
+    with pytest.raises(readme_table.TableError, match="embedding_static_test_accuracy"):
+        readme_table.render(README, snapshot)

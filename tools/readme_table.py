@@ -37,7 +37,7 @@ KEY_RESULTS: dict[str, str] = {
                             "{acc_finetuned_2:.3f} fine-tuned",
     "05_occlusion_heatmaps": "{face_mass_occlusion:.0%} of the occlusion map on the face",
     "06_audio_spectrograms": "{test_accuracy:.2f} test accuracy, {heldout_speaker_accuracy:.2f} "
-                             "on an unseen speaker",
+                             "on unseen speakers",
     "07_text_cnn": "CNN {cnn_test_accuracy:.3f} vs logistic regression "
                    "{logreg_test_accuracy:.3f}",
     "08_rnn_gru_lstm": "adding problem MSE: SimpleRNN {adding_mse_simplernn:.3f}, "
@@ -49,6 +49,49 @@ KEY_RESULTS: dict[str, str] = {
     "13_attention": "12 digits: seq2seq {seq2seq_accuracy_longest:.2f}, with attention "
                     "{attention_accuracy_longest:.2f}",
 }
+
+
+def _faces(method: str) -> str:
+    """Notebook 04's accuracies of one method at 1, 2, 5, 10 and 20 labels per class."""
+    return ", ".join(f"{{faces_{method}_{n}:.2f}}" for n in (1, 2, 5, 10, 20))
+
+
+# What the lessons measure beyond their key result: one line per comparison, written
+# between the README's "results" markers under the table.
+DETAILS: dict[str, list[str]] = {
+    "02_mlp_xor": [
+        "optimizers from scratch vs `keras.optimizers`, largest difference over 10 steps: "
+        "momentum {momentum_numpy_vs_keras_max_diff:.0e}, RMSprop "
+        "{rmsprop_numpy_vs_keras_max_diff:.0e}, Adam {adam_numpy_vs_keras_max_diff:.0e}",
+    ],
+    "04_transfer_learning": [
+        "faces vs non-faces (lfw_subset), mean accuracy at 1, 2, 5, 10, 20 labels per class: "
+        "pixels " + _faces("pixels") + "; frozen ImageNet features " + _faces("frozen")
+        + "; fine-tuned " + _faces("finetuned") + "; CNN from scratch " + _faces("scratch"),
+    ],
+    "05_occlusion_heatmaps": [
+        "share of each map on the face (median over test faces; chance 25%): occlusion "
+        "{face_mass_occlusion:.0%}, saliency {face_mass_saliency:.0%}, CAM {face_mass_cam:.0%} "
+        "(its GAP detector: {gap_test_accuracy:.3f} test accuracy), Grad-CAM "
+        "{face_mass_gradcam:.0%}",
+    ],
+    "06_audio_spectrograms": [
+        "accuracy on a speaker held out of training ({heldout_speakers} in turn: mean, and "
+        "each), by recipe: baseline {heldout_mean_baseline:.2f} ({heldout_per_speaker_baseline}); "
+        "+ per-clip normalisation {heldout_mean_normalised:.2f} "
+        "({heldout_per_speaker_normalised}); + waveform augmentation "
+        "{heldout_mean_augmented:.2f} ({heldout_per_speaker_augmented}); + SpecAugment "
+        "{heldout_mean_specaugment:.2f} ({heldout_per_speaker_specaugment}); the final recipe "
+        "(normalisation) on FSDD's own split {final_recipe_test_accuracy:.3f}",
+    ],
+    "07_text_cnn": [
+        "Kim's CNN by how its embedding starts (test accuracy on MR): random "
+        "{embedding_rand_test_accuracy:.3f}, word2vec frozen {embedding_static_test_accuracy:.3f}, "
+        "word2vec fine-tuned {embedding_non_static_test_accuracy:.3f} (vectors from the "
+        "training sentences)",
+    ],
+}
+_DETAILS_BLOCK = re.compile(r"(<!-- results: start -->\n).*?(<!-- results: end -->)", re.S)
 
 _ROW = re.compile(r"^\| (\d\d) \| \[[^\]]*\]\(notebooks/(\d\d_[a-z0-9_]+)\.ipynb\) \|")
 _FOOTER = re.compile(r"^Seconds: `make bench`.*?recorded result\.\n", re.M | re.S)
@@ -127,7 +170,24 @@ def render(readme: str, snapshot: dict) -> str:
     text, count = _FOOTER.subn(footer.replace("\\", r"\\"), "".join(out))
     if count != 1:
         raise TableError("README.md lacks the 'Seconds: `make bench` ...' note under the table")
+    lines = "".join(f"- {notebook[:2]}: " + detail(notebook, template, rows) + "\n"
+                    for notebook, templates in DETAILS.items() for template in templates)
+    text, count = _DETAILS_BLOCK.subn(lambda m: m.group(1) + lines + m.group(2), text)
+    if count != 1:
+        raise TableError("README.md lacks the '<!-- results: start -->' ... "
+                         "'<!-- results: end -->' block")
     return text
+
+
+def detail(notebook: str, template: str, rows: dict) -> str:
+    """One line of the results block, formatted from ``notebook``'s bench records."""
+    if notebook not in rows:
+        raise TableError(f"bench.json has no run of {notebook}: run make bench")
+    try:
+        return template.format(**rows[notebook]["records"])
+    except KeyError as exc:
+        raise TableError(f"{notebook}'s results line needs the record {exc.args[0]!r}, which "
+                         "its last bench run did not record") from None
 
 
 def main(argv: list[str] | None = None) -> int:
