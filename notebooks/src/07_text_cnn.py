@@ -39,7 +39,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import tensorflow as tf
-from gensim.models import Word2Vec
+from gensim.models import KeyedVectors, Word2Vec
 from IPython.display import display
 from keras import layers
 from matplotlib.patches import Rectangle
@@ -820,20 +820,21 @@ fig.tight_layout()
 coefficients = pd.Series(logreg.coef_[0], index=tfidf.get_feature_names_out())
 unigrams = coefficients[[" " not in f and f in w2v for f in coefficients.index]].sort_values()
 polar = {"negative": list(unigrams.index[:30]), "positive": list(unigrams.index[-30:])}
-row = {word: i for i, word in enumerate(vocabulary)}
-tuned_table = keras.ops.convert_to_numpy(non_static.get_layer("embedding").embeddings)
+# The fine-tuned rows as gensim word vectors, like w2v (without padding and [UNK]).
+tuned = KeyedVectors(EMBED_DIM)
+tuned.add_vectors(vocabulary[2:],
+                  keras.ops.convert_to_numpy(non_static.get_layer("embedding").embeddings)[2:])
 
 
-def polarity_gap(vector_of):
+def polarity_gap(vectors):
     """Mean cosine between words of one polarity minus mean cosine across polarities."""
-    unit = {w: vector_of(w) / np.linalg.norm(vector_of(w)) for ws in polar.values() for w in ws}
-    neg, pos = ([unit[w] for w in polar[k]] for k in ("negative", "positive"))
-    same = [np.mean(np.triu(np.inner(g, g), 1)[np.triu_indices(len(g), 1)]) for g in (neg, pos)]
-    return float(np.mean(same) - np.mean(np.inner(neg, pos)))
+    neg, pos = (np.array([vectors.get_vector(w, norm=True) for w in polar[k]])
+                for k in ("negative", "positive"))
+    same = [np.inner(g, g)[np.triu_indices(len(g), 1)].mean() for g in (neg, pos)]
+    return float(np.mean(same) - np.inner(neg, pos).mean())
 
 
-gap_before = polarity_gap(lambda w: w2v[w])
-gap_after = polarity_gap(lambda w: tuned_table[row[w]])
+gap_before, gap_after = polarity_gap(w2v), polarity_gap(tuned)
 print(f"{len(polar['negative'])} negative words ({', '.join(polar['negative'][:6])}, ...) and "
       f"{len(polar['positive'])} positive ({', '.join(polar['positive'][-6:])}, ...)")
 print(f"same-polarity minus cross-polarity cosine: {gap_before:.3f} in the word2vec vectors, "
@@ -841,11 +842,9 @@ print(f"same-polarity minus cross-polarity cosine: {gap_before:.3f} in the word2
 helpers.claim("polarity_gap_fine_tuned_minus_word2vec", gap_after - gap_before, at_least=0.05,
               tiers=("canonical",), grading=False)
 neighbours = {}
-for word in [w for w in ("bad", "good") if w in row]:
-    neighbours[(word, "word2vec")] = [n for n, _ in w2v.most_similar(word, topn=5)]
-    unit = tuned_table / np.linalg.norm(tuned_table, axis=1, keepdims=True)
-    order = np.argsort(unit @ unit[row[word]])[::-1]
-    neighbours[(word, "fine-tuned")] = [vocabulary[i] for i in order if i != row[word]][:5]
+for word in [w for w in ("bad", "good") if w in tuned]:
+    for name, vectors in [("word2vec", w2v), ("fine-tuned", tuned)]:
+        neighbours[(word, name)] = [n for n, _ in vectors.most_similar(word, topn=5)]
 display(pd.DataFrame(neighbours, index=[f"#{i}" for i in range(1, 6)]).T)
 
 # %% [markdown]
