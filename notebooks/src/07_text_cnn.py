@@ -653,8 +653,8 @@ fig.tight_layout()
 # of each other, so one run cannot rank them. Width 1, which sees single words only, was as
 # good as the wider filters: on short movie-review sentences most of the signal is in
 # individual words, which is also why the bag-of-words baseline does so well. The number of
-# filters matters much more: accuracy rose with the number of filters, and 256 filters beat
-# 4 by far more than the noise (the claim `sensitivity_filters_256_minus_4` checks at least
+# filters matters more: accuracy rose with the number of filters, and 256 filters beat 4 by
+# more than two standard errors of a difference (the claim `sensitivity_filters_256_minus_4` checks at least
 # 2 points); the last step, from 64 to 256, was within about two standard errors of a
 # difference, so it may be partly luck. The cost grows with the filters: the convolution's
 # weights grow 64-fold from 4 to 256 filters (772 to 49,408; the table's "conv parameters")
