@@ -662,7 +662,7 @@ vectorize = layers.TextVectorization(max_tokens=max_words, output_sequence_lengt
 vectorize.adapt(reviews.x_train)
 ids_train = keras.ops.convert_to_numpy(vectorize(reviews.x_train))
 ids_test = keras.ops.convert_to_numpy(vectorize(reviews.x_test))
-review_epochs = 1 if QUICK else 2
+review_epochs = 1
 for row, (name, kind) in zip(adding_rows, kinds.items(), strict=True):
     keras.utils.set_random_seed(0)
     model = keras.Sequential([
@@ -774,7 +774,7 @@ char_model = keras.Sequential([
 char_model.compile(optimizer=keras.optimizers.Adam(0.01), metrics=["accuracy"],
                    loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
 start = time.perf_counter()
-char_history = char_model.fit(x_chars, y_chars, batch_size=64, epochs=1 if QUICK else 4,
+char_history = char_model.fit(x_chars, y_chars, batch_size=64, epochs=1 if QUICK else 3,
                               verbose=2)
 char_seconds = time.perf_counter() - start
 char_loss, char_accuracy = char_model.evaluate(x_chars_test, y_chars_test, verbose=0)
