@@ -287,7 +287,7 @@ print("first target (x_c, y_c, w, h) / 64:", y_train_centre[0].round(3))
 
 # %%
 # Grading trains on a quarter of the scenes: smaller batches give it enough steps.
-EPOCHS, BATCH = (3, 16) if QUICK else (8, 64)
+EPOCHS, BATCH = (3, 16) if QUICK else (6, 64)
 steps = EPOCHS * int(np.ceil(N_TRAIN / BATCH))
 keras.utils.set_random_seed(0)
 regressor.compile(optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(2e-3, steps)),
