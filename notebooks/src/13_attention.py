@@ -140,7 +140,7 @@ results, aligners = {}, {}
 for name, with_attention in [("seq2seq", False), ("seq2seq + attention", True)]:
     model, aligners[name] = seq2seq(with_attention)
     start = time.perf_counter()
-    model.fit([source, decoder_input], target, batch_size=128, epochs=2 if QUICK else 5,
+    model.fit([source, decoder_input], target, batch_size=128, epochs=2 if QUICK else 4,
               verbose=0)
     written, fed = greedy_decode(model, test_source)
     results[name] = {"accuracy": accuracy_by_length(written), "written": written, "fed": fed,
