@@ -343,7 +343,12 @@ def augment_waveforms(x, rng: np.random.Generator, *, max_shift: float = 0.2,
     out = np.stack([np.interp(grid * r - s, grid, row, left=0.0, right=0.0)
                     for r, s, row in zip(rate, shift, x, strict=True)])
     peak = np.abs(x).max(axis=1, keepdims=True)
-    out = out * gain + rng.standard_normal(out.shape) * (peak * noise)
+    # In place: each new array of this size (clips x samples, float64) costs more to
+    # allocate than to compute; the values are the same as out * gain + noise.
+    out *= gain
+    noise_draw = rng.standard_normal(out.shape)
+    noise_draw *= peak * noise
+    out += noise_draw
     return out.astype(np.float32)
 
 
