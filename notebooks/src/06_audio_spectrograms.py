@@ -746,19 +746,23 @@ def normalise(feats):
 
 def epochs_of(rows, level, rng):
     """The training inputs of FOLD_EPOCHS epochs, one after the other."""
-    batches = []
-    for _ in range(FOLD_EPOCHS):
-        epoch = features[rows]
+    clips = np.flatnonzero(rows)
+    sources = [features] + augmented  # every clip's features, then its augmented copies
+    # One array for all the epochs, filled in place: on a small machine, allocating a new
+    # array of this size costs more than copying into one.
+    x = np.empty((FOLD_EPOCHS, len(clips)) + features.shape[1:], dtype=features.dtype)
+    for epoch in x:
         if level >= 2:  # each clip: itself or one of its augmented copies, drawn anew
-            versions = np.stack([features[rows]] + [copy[rows] for copy in augmented])
-            epoch = versions[rng.integers(0, len(versions), size=rows.sum()),
-                             np.arange(rows.sum())]
+            version = rng.integers(0, len(sources), size=len(clips))
+            for v, source in enumerate(sources):
+                epoch[version == v] = source[clips[version == v]]
+        else:
+            epoch[:] = features[clips]
         if level >= 1:
-            epoch = normalise(epoch)
+            epoch[:] = normalise(epoch)
         if level >= 3:
-            epoch = audio.spec_augment(epoch, rng, MAX_FREQ_MASK, MAX_TIME_MASK)
-        batches.append(epoch)
-    return np.concatenate(batches), np.tile(y_all[rows], FOLD_EPOCHS)
+            epoch[:] = audio.spec_augment(epoch, rng, MAX_FREQ_MASK, MAX_TIME_MASK)
+    return x.reshape((-1,) + features.shape[1:]), np.tile(y_all[rows], FOLD_EPOCHS)
 
 
 # One model, compiled once, serves every training: compiling a new model would cost more
